@@ -1,0 +1,61 @@
+// Builds the Express app without listening, so tests mount it on a random port.
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { sql } from 'kysely';
+import { pinoHttp } from 'pino-http';
+import type { AppDeps } from './deps';
+import { errorHandler, HttpError, unavailable } from './errors';
+import { createApplicationsRouter } from './routes/applications';
+import { createAuthRouter } from './routes/auth';
+import { createDepartmentsRouter } from './routes/departments';
+import { createMattersRouter } from './routes/matters';
+import { createStepsRouter } from './routes/steps';
+import { createUsersRouter } from './routes/users';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(express.json({ limit: '1mb', strict: true }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+    } catch {
+      throw unavailable('the database does not answer');
+    }
+    try {
+      await deps.temporal.workflowService.getSystemInfo({});
+    } catch {
+      throw unavailable('Temporal does not answer');
+    }
+    res.json({ status: 'ok' });
+  });
+
+  app.use(createAuthRouter(deps));
+  app.use(createUsersRouter(deps));
+  app.use(createDepartmentsRouter(deps));
+  app.use(createMattersRouter(deps));
+  app.use(createApplicationsRouter(deps));
+  app.use(createStepsRouter(deps));
+
+  app.use('/api', () => {
+    throw new HttpError(404, 'not_found', 'no such endpoint');
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,89 @@
+// One error shape for every failure: {"error": {"code", "message", "details"?}}.
+import type { ErrorRequestHandler } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { FailureType } from '../workflows/shared';
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: ErrorDetail[]) =>
+  new HttpError(400, 'invalid_request', message, details);
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const forbidden = (message = 'you may not do this') => new HttpError(403, 'forbidden', message);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const unavailable = (message: string) =>
+  new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': '5' });
+
+/** Temporal and PostgreSQL outages become 503 with Retry-After; validator refusals become 409/403/400. */
+export function translateError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'workflow not found');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      if (cause.type === FailureType.Forbidden) return forbidden(cause.message);
+      if (cause.type === FailureType.InvalidInput) return badRequest(cause.message);
+      return conflict(cause.message);
+    }
+    return conflict(err.message);
+  }
+  const e = err as { type?: string; status?: number; code?: string | number; name?: string; message?: string };
+  if (e?.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'request body is larger than 1 MB');
+  if (e?.type === 'entity.parse.failed')
+    return badRequest('request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return badRequest('unsupported body encoding');
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal; connection errors from pg.
+  if (e?.name === 'ServiceError' || e?.code === 14 || e?.code === 4)
+    return unavailable('the workflow service is unavailable; try again shortly');
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d\d\d)$/.test(e.code)) {
+    return unavailable('the database is unavailable; try again shortly');
+  }
+  return undefined;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = translateError(err);
+    const httpError = known ?? new HttpError(500, 'internal', 'internal error');
+    if (!known || httpError.status >= 500) {
+      (req.log ?? log).error({ err }, 'request failed');
+    }
+    res.status(httpError.status).set(httpError.headers);
+    res.json({
+      error: {
+        code: httpError.code,
+        message: httpError.message,
+        ...(httpError.details ? { details: httpError.details } : {}),
+      },
+    });
+  };
+}

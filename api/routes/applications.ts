@@ -1,0 +1,113 @@
+import { Router } from 'express';
+import type { z } from 'zod';
+import { applicationsRepo } from '../../db/repositories/applications';
+import { eventsRepo } from '../../db/repositories/events';
+import { stepsRepo } from '../../db/repositories/steps';
+import type { StepRow } from '../../db/schema';
+import { canReadApplication } from '../access';
+import { authenticate, currentUser, requireRole, type UserView } from '../auth';
+import type { AppDeps } from '../deps';
+import { badRequest, forbidden, notFound } from '../errors';
+import { launchApplication } from '../services/applications';
+import { ApplicationListQuery, CreateApplicationBody, IdParams } from '../schemas';
+import { toApplicationSummary, toStepView } from '../views';
+import { validate } from '../validate';
+
+/** Staff see their own department's steps in full and only the progress of the others. */
+function stepsFor(user: UserView, steps: StepRow[]) {
+  return steps.map((s) => {
+    const view = toStepView(s);
+    if (user.role !== 'staff' || s.department_code === user.departmentCode) return view;
+    return {
+      id: view.id,
+      applicationId: view.applicationId,
+      matterCode: view.matterCode,
+      departmentCode: view.departmentCode,
+      status: view.status,
+      light: view.light,
+    };
+  });
+}
+
+export function createApplicationsRouter(deps: AppDeps): Router {
+  const { db, config, temporal } = deps;
+  const router = Router();
+  const auth = authenticate(db, config.jwtSecret);
+
+  router.post(
+    '/api/applications',
+    auth,
+    requireRole('officer'),
+    validate({ body: CreateApplicationBody }),
+    async (req, res) => {
+      const key = req.get('Idempotency-Key') ?? null;
+      if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+        throw badRequest('invalid Idempotency-Key', [
+          { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
+        ]);
+      }
+      const user = currentUser(res);
+      const { application, created } = await launchApplication(
+        { db, temporal, taskQueue: config.taskQueue },
+        user,
+        req.body as z.infer<typeof CreateApplicationBody>,
+        key,
+      );
+      const steps = await stepsRepo.listByApplication(db, application.id);
+      res
+        .status(created ? 201 : 200)
+        .location(`/api/applications/${application.id}`)
+        .json({ ...toApplicationSummary(application), steps: steps.map(toStepView) });
+    },
+  );
+
+  router.get(
+    '/api/applications',
+    auth,
+    requireRole('officer', 'supervisor', 'admin'),
+    validate({ query: ApplicationListQuery }),
+    async (_req, res) => {
+      const user = currentUser(res);
+      const q = res.locals.query as z.infer<typeof ApplicationListQuery>;
+      const { items, total } = await applicationsRepo.list(db, {
+        status: q.status,
+        q: q.q,
+        officerId: user.role === 'officer' && !config.officersShareApplications ? user.id : undefined,
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize,
+      });
+      res.json({ items: items.map(toApplicationSummary), total, page: q.page, pageSize: q.pageSize });
+    },
+  );
+
+  const loadReadable = async (id: string, user: UserView) => {
+    const application = await applicationsRepo.find(db, id);
+    if (!application) throw notFound('application');
+    const steps = await stepsRepo.listByApplication(db, id);
+    if (!canReadApplication(user, steps)) throw forbidden('this application has no step of your department');
+    return { application, steps };
+  };
+
+  router.get('/api/applications/:id', auth, validate({ params: IdParams }), async (req, res) => {
+    const user = currentUser(res);
+    const { application, steps } = await loadReadable(req.params.id as string, user);
+    res.json({ ...toApplicationSummary(application), steps: stepsFor(user, steps) });
+  });
+
+  router.get('/api/applications/:id/timeline', auth, validate({ params: IdParams }), async (req, res) => {
+    const user = currentUser(res);
+    const { application } = await loadReadable(req.params.id as string, user);
+    const events = await eventsRepo.timeline(db, application.id);
+    res.json(
+      events.map((e) => ({
+        at: e.at.toISOString(),
+        type: e.type,
+        actor: { id: e.actor_id, displayName: e.actor_name },
+        ...(e.step_id ? { stepId: e.step_id } : {}),
+        detail: e.detail,
+      })),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,109 @@
+// Request schemas. Objects are strict: an unknown field is an error, not silently dropped.
+import { z } from 'zod';
+import { creditCodeProblem } from '../domain/credit-code';
+import { CODE_PATTERN, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
+import { CASE_TYPES, ROLES } from '../domain/model';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const code = z
+  .string()
+  .regex(CODE_PATTERN, 'must be 2-40 upper-case letters, digits or dashes, starting with a letter');
+
+export const LoginBody = z.strictObject({ username: text(64), password: z.string().min(1).max(200) });
+
+export const CreateUserBody = z
+  .strictObject({
+    username: z
+      .string()
+      .regex(/^[a-z][a-z0-9._-]{2,31}$/, 'must be 3-32 lower-case letters, digits, dots, dashes or underscores'),
+    password: z.string().min(8, 'at least 8 characters').max(200),
+    displayName: text(64),
+    role: z.enum(ROLES),
+    departmentCode: code.optional(),
+  })
+  .refine((u) => (u.role === 'staff') === (u.departmentCode !== undefined), {
+    path: ['departmentCode'],
+    message: 'staff need a department; other roles have none',
+  });
+
+export const DepartmentBody = z.strictObject({ code, name: text(100) });
+
+export const MatterBody = z
+  .strictObject({
+    name: text(200),
+    departmentCode: code,
+    caseType: z.enum(CASE_TYPES),
+    legalBasis: text(2000),
+    conditions: text(4000),
+    procedure: text(4000),
+    materials: z.array(text(200)).max(100),
+    statutoryLimitDays: z.number().int().min(0).max(365),
+    promisedLimitDays: z.number().int().min(0).max(365),
+    fee: z.strictObject({ amountFen: z.number().int().min(0).max(100_000_000), basis: text(500) }).nullable(),
+    prerequisites: z.array(code).max(50),
+    stage: z.number().int().min(1).max(4),
+  })
+  .refine((m) => m.promisedLimitDays <= m.statutoryLimitDays, {
+    path: ['promisedLimitDays'],
+    message: 'the promised limit may not exceed the statutory limit',
+  });
+
+export const CreditCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((v, ctx) => {
+    const problem = creditCodeProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid unified social credit code: ${problem}` });
+  });
+
+export const CreateApplicationBody = z.strictObject({
+  project: z.strictObject({
+    name: text(200),
+    code: z.string().regex(PROJECT_CODE_PATTERN, 'must read YYMM-AAAAAA-BB-CC-DDDDDD').optional(),
+    investmentWanYuan: z.number().positive().max(100_000_000),
+    location: text(200),
+    industry: text(100),
+  }),
+  investor: z.strictObject({
+    name: text(200),
+    creditCode: CreditCode,
+    contactName: text(64),
+    phone: z.string().trim().regex(PHONE_PATTERN, 'must be a mobile number or a landline with area code'),
+  }),
+  matters: z
+    .array(code)
+    .min(1, 'choose at least one matter')
+    .max(50)
+    .refine((a) => new Set(a).size === a.length, 'each matter once'),
+});
+export type CreateApplicationInput = z.infer<typeof CreateApplicationBody>;
+
+export const EmptyBody = z.strictObject({});
+
+export const DecisionBody = z
+  .strictObject({
+    outcome: z.enum(['approved', 'rejected']),
+    reason: text(2000).optional(),
+    certificateNo: text(100).optional(),
+  })
+  .refine((d) => d.outcome !== 'rejected' || d.reason !== undefined, {
+    path: ['reason'],
+    message: 'a rejection needs its reasons (不予许可须说明理由)',
+  });
+
+export const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'malformed id') });
+export const CodeParams = z.object({ code });
+
+export const Pagination = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+};
+
+export const ApplicationListQuery = z.strictObject({
+  status: z.enum(['in_progress', 'needs_attention', 'completed', 'withdrawn']).optional(),
+  q: z.string().trim().max(100).optional(),
+  ...Pagination,
+});
+
+export const InboxQuery = z.strictObject({ ...Pagination });

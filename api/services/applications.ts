@@ -1,0 +1,161 @@
+// Launching a joint review: plan, record, start the workflow — all or nothing.
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { buildPlan, PlanError } from '../../domain/plan';
+import { applicationsRepo } from '../../db/repositories/applications';
+import { eventsRepo } from '../../db/repositories/events';
+import { mattersRepo } from '../../db/repositories/matters';
+import type { ApplicationRow, Database } from '../../db/schema';
+import { applicationWorkflowId, SearchAttr, type ApplicationWorkflowInput } from '../../workflows/shared';
+import type { UserView } from '../auth';
+import { badRequest, conflict } from '../errors';
+import type { CreateApplicationInput } from '../schemas';
+
+export interface ApplicationServiceDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+}
+
+const stepId = (applicationId: string, matterCode: string) => `${applicationId}-${matterCode}`;
+
+function requestHash(input: CreateApplicationInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+async function startWorkflow(deps: ApplicationServiceDeps, input: ApplicationWorkflowInput): Promise<void> {
+  await deps.temporal.workflow.start('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.applicationId),
+    taskQueue: deps.taskQueue,
+    args: [input],
+    // Same id → same workflow: a retried launch attaches to the one already running.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: SearchAttr.applicationId, value: input.applicationId },
+      { key: SearchAttr.departmentCodes, value: [...new Set(input.steps.map((s) => s.departmentCode))].sort() },
+      { key: SearchAttr.applicationStatus, value: 'in_progress' },
+    ],
+  });
+}
+
+async function workflowInputFor(db: Kysely<Database>, applicationId: string): Promise<ApplicationWorkflowInput> {
+  const steps = await db
+    .selectFrom('steps')
+    .innerJoin('matters', 'matters.code', 'steps.matter_code')
+    .select([
+      'steps.id',
+      'steps.matter_code',
+      'steps.department_code',
+      'steps.prerequisites',
+      'matters.promised_limit_days',
+    ])
+    .where('steps.application_id', '=', applicationId)
+    .orderBy('steps.id')
+    .execute();
+  return {
+    applicationId,
+    steps: steps.map((s) => ({
+      stepId: s.id,
+      matterCode: s.matter_code,
+      departmentCode: s.department_code,
+      prerequisites: s.prerequisites,
+      promisedLimitDays: s.promised_limit_days,
+    })),
+  };
+}
+
+/**
+ * Creates the application and its planned steps and starts its workflow in one transaction:
+ * if Temporal refuses, nothing is written. With an Idempotency-Key, a repeated request returns
+ * the first application (and makes sure its workflow runs); a different body under the same key is a conflict.
+ */
+export async function launchApplication(
+  deps: ApplicationServiceDeps,
+  officer: UserView,
+  input: CreateApplicationInput,
+  idempotencyKey: string | null,
+): Promise<{ application: ApplicationRow; created: boolean }> {
+  const hash = requestHash(input);
+  if (idempotencyKey) {
+    const existing = await applicationsRepo.findByIdempotencyKey(deps.db, officer.id, idempotencyKey);
+    if (existing) {
+      if (existing.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
+      await startWorkflow(deps, await workflowInputFor(deps.db, existing.id));
+      return { application: existing, created: false };
+    }
+  }
+
+  const matters = await mattersRepo.list(deps.db);
+  const catalog = new Map(matters.map((m) => [m.code, m]));
+  let plan;
+  try {
+    plan = buildPlan(catalog, input.matters);
+  } catch (err) {
+    if (err instanceof PlanError) {
+      throw badRequest(err.message, [
+        ...err.unknownCodes.map((c) => ({ field: `body.matters`, message: `unknown matter code ${c}` })),
+        ...(err.cycle.length ? [{ field: 'body.matters', message: err.message }] : []),
+      ]);
+    }
+    throw err;
+  }
+
+  const now = new Date();
+  try {
+    const id = await deps.db.transaction().execute(async (trx) => {
+      const applicationId = await applicationsRepo.nextId(trx, now);
+      const steps = plan.map((p) => ({
+        id: stepId(applicationId, p.matterCode),
+        matterCode: p.matterCode,
+        departmentCode: catalog.get(p.matterCode)!.departmentCode,
+        prerequisites: p.prerequisites,
+        status: p.prerequisites.length === 0 ? ('submitted' as const) : ('blocked' as const),
+        submittedAt: p.prerequisites.length === 0 ? now : null,
+      }));
+      await applicationsRepo.insert(trx, {
+        id: applicationId,
+        officerId: officer.id,
+        project: { ...input.project, code: input.project.code ?? null },
+        investor: input.investor,
+        idempotencyKey,
+        requestHash: hash,
+        createdAt: now,
+        steps,
+      });
+      await eventsRepo.append(trx, {
+        eventId: `application-${applicationId}#created`,
+        applicationId,
+        stepId: null,
+        event: {
+          type: 'application_created',
+          at: now.toISOString(),
+          actor: { id: officer.id, displayName: officer.displayName },
+          detail: {
+            matters: input.matters,
+            addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
+          },
+        },
+      });
+      await startWorkflow(deps, {
+        applicationId,
+        steps: plan.map((p) => ({
+          stepId: stepId(applicationId, p.matterCode),
+          matterCode: p.matterCode,
+          departmentCode: catalog.get(p.matterCode)!.departmentCode,
+          prerequisites: p.prerequisites,
+          promisedLimitDays: catalog.get(p.matterCode)!.promisedLimitDays,
+        })),
+      });
+      return applicationId;
+    });
+    return { application: (await applicationsRepo.find(deps.db, id))!, created: true };
+  } catch (err) {
+    // Two requests with one key at once: the loser finds the winner's application.
+    if (idempotencyKey && (err as { code?: string }).code === '23505') {
+      return launchApplication(deps, officer, input, idempotencyKey);
+    }
+    throw err;
+  }
+}

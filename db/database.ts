@@ -1,0 +1,56 @@
+// The database handle: PostgreSQL through `pg` when DATABASE_URL is set, otherwise an
+// embedded PGlite under DATA_DIR (single process: API and worker share it).
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { Pool, types } from 'pg';
+import { migrations } from './migrations';
+import type { Database } from './schema';
+
+// int8 (counts, bigserial ids) as numbers: our values stay far below 2^53.
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  inMemory?: boolean;
+}): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) {
+    const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  // Loaded lazily (CommonJS builds, one Kysely instance) so PostgreSQL deployments never touch it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGliteDialect } = require('kysely-pglite-dialect') as typeof import('kysely-pglite-dialect');
+  const pglite = opts.inMemory ? new PGlite() : new PGlite(path.join(opts.dataDir ?? './.data', 'pglite'));
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

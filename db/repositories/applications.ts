@@ -1,0 +1,125 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ApplicationStatus, StepStatus } from '../../domain/model';
+import type { ApplicationReport } from '../../domain/projection';
+import type { ApplicationRow, Database, InvestorInfo, ProjectInfo } from '../schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewApplicationStep {
+  id: string;
+  matterCode: string;
+  departmentCode: string;
+  prerequisites: string[];
+  status: StepStatus;
+  submittedAt: Date | null;
+}
+
+export interface NewApplication {
+  id: string;
+  officerId: string;
+  project: ProjectInfo;
+  investor: InvestorInfo;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  createdAt: Date;
+  steps: NewApplicationStep[];
+}
+
+export const applicationsRepo = {
+  /** Case numbers read JA + Shanghai date + serial, e.g. JA2026112900042. */
+  async nextId(db: Db, now: Date): Promise<string> {
+    const { rows } = await sql<{ n: number }>`select nextval('application_number_seq')::int as n`.execute(db);
+    const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    return `JA${day}${String(rows[0]!.n).padStart(5, '0')}`;
+  },
+
+  /** Inserts the application and its steps; a second insert of the same id changes nothing. */
+  async insert(db: Db, a: NewApplication): Promise<void> {
+    await db
+      .insertInto('applications')
+      .values({
+        id: a.id,
+        status: 'in_progress',
+        project: JSON.stringify(a.project),
+        investor: JSON.stringify(a.investor),
+        officer_id: a.officerId,
+        idempotency_key: a.idempotencyKey,
+        request_hash: a.requestHash,
+        created_at: a.createdAt,
+        updated_at: a.createdAt,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    if (a.steps.length === 0) return;
+    await db
+      .insertInto('steps')
+      .values(
+        a.steps.map((s) => ({
+          id: s.id,
+          application_id: a.id,
+          matter_code: s.matterCode,
+          department_code: s.departmentCode,
+          prerequisites: JSON.stringify(s.prerequisites),
+          status: s.status,
+          light: s.status === 'submitted' ? ('green' as const) : ('none' as const),
+          submitted_at: s.submittedAt,
+          updated_at: a.createdAt,
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  },
+
+  find(db: Db, id: string): Promise<ApplicationRow | undefined> {
+    return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  findByIdempotencyKey(db: Db, officerId: string, key: string): Promise<ApplicationRow | undefined> {
+    return db
+      .selectFrom('applications')
+      .selectAll()
+      .where('officer_id', '=', officerId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  },
+
+  async list(
+    db: Db,
+    filter: { status?: ApplicationStatus; q?: string; officerId?: string; limit: number; offset: number },
+  ): Promise<{ items: ApplicationRow[]; total: number }> {
+    let query = db.selectFrom('applications');
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.officerId) query = query.where('officer_id', '=', filter.officerId);
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb('id', 'ilike', like),
+          eb(sql`project->>'name'`, 'ilike', like),
+          eb(sql`project->>'code'`, 'ilike', like),
+        ]),
+      );
+    }
+    const [items, count] = await Promise.all([
+      query
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  },
+
+  /** Applies a workflow report if it is newer than what the row holds. */
+  async applyReport(db: Db, r: ApplicationReport): Promise<void> {
+    await db
+      .updateTable('applications')
+      .set({ status: r.status, seq: r.seq, updated_at: r.event.at })
+      .where('id', '=', r.applicationId)
+      .where('seq', '<', r.seq)
+      .execute();
+  },
+};

@@ -1,0 +1,130 @@
+// Kysely table types. One interface per table; Selectable/Insertable aliases for repositories.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface DepartmentsTable {
+  code: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  display_name: string;
+  role: Role;
+  department_code: string | null;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface MattersTable {
+  code: string;
+  name: string;
+  department_code: string;
+  case_type: CaseType;
+  legal_basis: string;
+  conditions: string;
+  procedure: string;
+  materials: Json<string[]>;
+  statutory_limit_days: number;
+  promised_limit_days: number;
+  fee_amount_fen: number | null;
+  fee_basis: string | null;
+  prerequisites: Json<string[]>;
+  stage: number;
+  updated_at: Timestamp;
+}
+
+export interface ProjectInfo {
+  name: string;
+  code: string | null;
+  investmentWanYuan: number;
+  location: string;
+  industry: string;
+}
+
+export interface InvestorInfo {
+  name: string;
+  creditCode: string;
+  contactName: string;
+  phone: string;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  status: ApplicationStatus;
+  project: Json<ProjectInfo>;
+  investor: Json<InvestorInfo>;
+  officer_id: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** Highest workflow projection sequence applied; older projections are ignored. */
+  seq: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface StepsTable {
+  id: string;
+  application_id: string;
+  matter_code: string;
+  department_code: string;
+  prerequisites: Json<string[]>;
+  status: StepStatus;
+  light: Light;
+  attempt: Generated<number>;
+  submitted_at: Date | null;
+  accepted_at: Date | null;
+  deadline: Date | null;
+  decided_at: Date | null;
+  outcome: Outcome | null;
+  overdue: Generated<boolean>;
+  certificate_no: string | null;
+  reason: string | null;
+  seq: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  /** Unique per change: replays and retries of the same change insert nothing. */
+  event_id: string;
+  application_id: string;
+  step_id: string | null;
+  type: string;
+  actor_id: string;
+  actor_name: string;
+  at: Timestamp;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface CalendarDaysTable {
+  date: string;
+  workday: boolean;
+  note: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  departments: DepartmentsTable;
+  users: UsersTable;
+  matters: MattersTable;
+  applications: ApplicationsTable;
+  steps: StepsTable;
+  events: EventsTable;
+  calendar_days: CalendarDaysTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type MatterRow = Selectable<MattersTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type StepRow = Selectable<StepsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;

@@ -1,0 +1,70 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      '.data/**',
+      '.tools/**',
+      'coverage/**',
+      'web/dist/**',
+      'scripts/*.js',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Migrations are frozen in time and typed against no schema (Kysely's own advice).
+    files: ['db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Workflow code is replayed: no Node built-ins, no I/O, no app modules with side effects.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Workflows must be deterministic: no Node built-ins.' },
+            {
+              group: ['../activities/*', '../db/*', '../api/*', '../workers/*'],
+              message: 'Workflows may only `import type` from activities and import pure domain code.',
+              allowTypeImports: true,
+            },
+          ],
+          paths: [
+            'fs',
+            'path',
+            'http',
+            'https',
+            'net',
+            'crypto',
+            'child_process',
+            'os',
+            'process',
+            'pg',
+            'kysely',
+            'express',
+            '@temporalio/client',
+            '@temporalio/worker',
+            '@temporalio/activity',
+            'chinese-days',
+            'pino',
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,112 @@
+// Configuration: read once from the environment, validated, frozen. Never logged whole.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('joint-approval'),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  ADMIN_USERNAME: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must have at least 8 characters').optional(),
+  JWT_SECRET: z.string().min(16, 'JWT_SECRET must have at least 16 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 3600),
+  WORKDAY_SECONDS: z.coerce.number().positive().optional(),
+  DEMO_SEED: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().optional(),
+  /** Officers may act on applications launched by other officers (a center-wide policy). */
+  OFFICERS_SHARE_APPLICATIONS: flag,
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly temporalAddress: string | undefined;
+  readonly temporalNamespace: string | undefined;
+  readonly taskQueue: string;
+  readonly temporalUiUrl: string;
+  readonly adminUsername: string;
+  readonly adminPassword: string | undefined;
+  readonly jwtSecret: string;
+  readonly jwtTtlSeconds: number;
+  readonly workdaySeconds: number | undefined;
+  readonly demoSeed: boolean;
+  readonly logLevel: string;
+  readonly corsOrigins: readonly string[];
+  readonly officersShareApplications: boolean;
+  readonly loginMaxFailures: number;
+  readonly loginLockoutSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+/** The signing key: JWT_SECRET, or one generated once and kept in DATA_DIR so tokens survive restarts. */
+function resolveJwtSecret(explicit: string | undefined, dataDir: string): string {
+  if (explicit) return explicit;
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const config: Config = {
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    temporalUiUrl: e.TEMPORAL_UI_URL ?? 'http://localhost:8233',
+    adminUsername: e.ADMIN_USERNAME,
+    adminPassword: e.ADMIN_PASSWORD,
+    jwtSecret: overrides.jwtSecret ?? resolveJwtSecret(e.JWT_SECRET, dataDir),
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    workdaySeconds: e.WORKDAY_SECONDS,
+    demoSeed: e.DEMO_SEED,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

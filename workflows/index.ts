@@ -1,0 +1,2 @@
+export { applicationWorkflow } from './application';
+export { stepWorkflow } from './step';
