@@ -1,3 +1,5 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Response } from 'express';
 import type { z } from 'zod';
 import { stepsRepo } from '../../db/repositories/steps';
@@ -32,9 +34,26 @@ export function createStepsRouter(deps: AppDeps): Router {
     return `${currentUser(res).id}:${key}`;
   };
 
-  const handleFor = (step: { application_id: string; matter_code: string; status: string }) => {
+  /**
+   * Runs an update on the step's workflow. A step becomes visible as submitted a moment before
+   * its parent has started the child workflow; an update in that moment waits for it.
+   */
+  const updateStep = async <Ret, Args extends [unknown]>(
+    step: { application_id: string; matter_code: string; status: string },
+    def: UpdateDefinition<Ret, Args>,
+    args: Args,
+    id: string | undefined,
+  ): Promise<Ret> => {
     if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
-    return temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
+    const handle = temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await handle.executeUpdate(def, { args, updateId: id });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   };
 
   router.get('/api/inbox', auth, requireRole('staff'), validate({ query: InboxQuery }), async (_req, res) => {
@@ -60,10 +79,7 @@ export function createStepsRouter(deps: AppDeps): Router {
       const user = currentUser(res);
       const step = await loadStep(req.params.id as string);
       assertStaffOfStep(user, step);
-      await handleFor(step).executeUpdate(acceptUpdate, {
-        args: [{ actor: asActor(user) }],
-        updateId: updateId(res, req.get('Idempotency-Key')),
-      });
+      await updateStep(step, acceptUpdate, [{ actor: asActor(user) }], updateId(res, req.get('Idempotency-Key')));
       res.json(toStepView(await loadStep(step.id)));
     },
   );
@@ -78,10 +94,7 @@ export function createStepsRouter(deps: AppDeps): Router {
       const step = await loadStep(req.params.id as string);
       assertStaffOfStep(user, step);
       const body = req.body as z.infer<typeof DecisionBody>;
-      await handleFor(step).executeUpdate(decideUpdate, {
-        args: [{ actor: asActor(user), ...body }],
-        updateId: updateId(res, req.get('Idempotency-Key')),
-      });
+      await updateStep(step, decideUpdate, [{ actor: asActor(user), ...body }], updateId(res, req.get('Idempotency-Key')));
       res.json(toStepView(await loadStep(step.id)));
     },
   );
