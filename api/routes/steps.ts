@@ -94,7 +94,12 @@ export function createStepsRouter(deps: AppDeps): Router {
       const step = await loadStep(req.params.id as string);
       assertStaffOfStep(user, step);
       const body = req.body as z.infer<typeof DecisionBody>;
-      await updateStep(step, decideUpdate, [{ actor: asActor(user), ...body }], updateId(res, req.get('Idempotency-Key')));
+      await updateStep(
+        step,
+        decideUpdate,
+        [{ actor: asActor(user), ...body }],
+        updateId(res, req.get('Idempotency-Key')),
+      );
       res.json(toStepView(await loadStep(step.id)));
     },
   );

@@ -24,7 +24,10 @@ afterAll(async () => {
 const countRows = async () => {
   const [apps, steps, events] = await Promise.all(
     (['applications', 'steps', 'events'] as const).map((t) =>
-      stack.db.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      stack.db.db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ),
   );
   return { applications: Number(apps!.n), steps: Number(steps!.n), events: Number(events!.n) };
@@ -64,7 +67,10 @@ describe('a joint review through the API', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/in_review/);
 
-    const approved = await drc.post(`/api/steps/${filingId}/decision`, { outcome: 'approved', certificateNo: 'BA-2026-001' });
+    const approved = await drc.post(`/api/steps/${filingId}/decision`, {
+      outcome: 'approved',
+      certificateNo: 'BA-2026-001',
+    });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', outcome: 'approved', light: 'none', overdue: false });
 
@@ -118,7 +124,9 @@ describe('a joint review through the API', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.body.id).toBe(first.body.id);
-    const other = await officer.post('/api/applications', applicationBody(['EIA-FORM']), { 'Idempotency-Key': 'launch-1' });
+    const other = await officer.post('/api/applications', applicationBody(['EIA-FORM']), {
+      'Idempotency-Key': 'launch-1',
+    });
     expect(other.status).toBe(409);
   });
 
@@ -131,7 +139,9 @@ describe('a joint review through the API', () => {
     expect(r.body.error.details).toEqual([expect.objectContaining({ field: 'body.reason' })]);
     const rejected = await drc.post(`/api/steps/${stepId}/decision`, { outcome: 'rejected', reason: '不符合产业政策' });
     expect(rejected.body).toMatchObject({ status: 'rejected', reason: '不符合产业政策' });
-    await eventually(async () => (await officer.get(`/api/applications/${created.body.id}`)).body.status === 'needs_attention');
+    await eventually(
+      async () => (await officer.get(`/api/applications/${created.body.id}`)).body.status === 'needs_attention',
+    );
   });
 });
 
@@ -173,7 +183,9 @@ describe('bad input', () => {
 
   it('when a role may not launch reviews, then 403; without a token, 401', async () => {
     expect((await drc.post('/api/applications', applicationBody(['PROJECT-FILING']))).status).toBe(403);
-    expect((await new ApiClient(stack.baseUrl).post('/api/applications', applicationBody(['PROJECT-FILING']))).status).toBe(401);
+    expect(
+      (await new ApiClient(stack.baseUrl).post('/api/applications', applicationBody(['PROJECT-FILING']))).status,
+    ).toBe(401);
     expect((await new ApiClient(stack.baseUrl, 'not-a-token').get('/api/me')).status).toBe(401);
   });
 });

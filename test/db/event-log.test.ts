@@ -27,7 +27,12 @@ const report = (seq: number, status: 'in_review' | 'approved'): StepReport => ({
     certificateNo: null,
     reason: null,
   },
-  event: { type: `step_${status}`, at: '2026-11-30T02:00:00.000Z', actor: { id: 'u1', displayName: 'DRC' }, detail: {} },
+  event: {
+    type: `step_${status}`,
+    at: '2026-11-30T02:00:00.000Z',
+    actor: { id: 'u1', displayName: 'DRC' },
+    detail: {},
+  },
 });
 
 async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
@@ -36,7 +41,11 @@ async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
   expect((await mattersRepo.list(db.db)).length).toBe(9);
   expect(await db.db.selectFrom('users').select('username').execute()).toHaveLength(DEMO_USERS.length + 1);
 
-  const officer = await db.db.selectFrom('users').select('id').where('username', '=', 'officer').executeTakeFirstOrThrow();
+  const officer = await db.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'officer')
+    .executeTakeFirstOrThrow();
   await applicationsRepo.insert(db.db, {
     id: 'T1',
     officerId: officer.id,
@@ -45,13 +54,27 @@ async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
     idempotencyKey: null,
     requestHash: null,
     createdAt: new Date(),
-    steps: [{ id: 'T1-PROJECT-FILING', matterCode: 'PROJECT-FILING', departmentCode: 'DRC', prerequisites: [], status: 'submitted', submittedAt: new Date() }],
+    steps: [
+      {
+        id: 'T1-PROJECT-FILING',
+        matterCode: 'PROJECT-FILING',
+        departmentCode: 'DRC',
+        prerequisites: [],
+        status: 'submitted',
+        submittedAt: new Date(),
+      },
+    ],
   });
 
   // A newer report wins; an older or repeated one changes nothing and logs nothing twice.
   const apply = async (r: StepReport) => {
     await stepsRepo.applyReport(db.db, r);
-    await eventsRepo.append(db.db, { eventId: `${r.workflowId}#${r.seq}`, applicationId: r.applicationId, stepId: r.stepId, event: r.event });
+    await eventsRepo.append(db.db, {
+      eventId: `${r.workflowId}#${r.seq}`,
+      applicationId: r.applicationId,
+      stepId: r.stepId,
+      event: r.event,
+    });
   };
   await apply(report(2, 'approved'));
   await apply(report(1, 'in_review'));

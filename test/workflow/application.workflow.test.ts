@@ -47,7 +47,11 @@ afterAll(async () => {
 
 async function recordApplication(matters: Array<{ code: string; dept: string; pre: string[]; days: number }>) {
   const applicationId = `WT${Date.now()}${++seq}`;
-  const officer = await db.db.selectFrom('users').select('id').where('username', '=', 'officer').executeTakeFirstOrThrow();
+  const officer = await db.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'officer')
+    .executeTakeFirstOrThrow();
   await applicationsRepo.insert(db.db, {
     id: applicationId,
     officerId: officer.id,
@@ -132,7 +136,9 @@ describe('application workflow', () => {
       // The dependent step is still blocked in the read model: no workflow yet.
       expect((await stepsRepo.find(db.db, `${input.applicationId}-LAND-PREREVIEW`))!.status).toBe('blocked');
 
-      await filing.executeUpdate(decideUpdate, { args: [{ actor: staff('DRC'), outcome: 'approved', certificateNo: 'BA-1' }] });
+      await filing.executeUpdate(decideUpdate, {
+        args: [{ actor: staff('DRC'), outcome: 'approved', certificateNo: 'BA-1' }],
+      });
 
       expect((await stepStarted(land)).status).toBe('submitted');
 
