@@ -1,10 +1,22 @@
 // Activities: every side effect of the workflows. Built from their dependencies so tests
-// and workers wire them the same way.
+// and workers wire them the same way. Each write is idempotent: retries apply nothing twice.
 import type { Kysely } from 'kysely';
-import type { ApplicationReport, StepReport } from '../domain/projection';
+import { yellowAfterWorkdays } from '../domain/lights';
+import type { Actor } from '../domain/model';
+import type {
+  ApplicationReport,
+  CaseOpening,
+  SessionSnapshot,
+  StepReport,
+  TimelineEvent,
+  Notice,
+} from '../domain/projection';
 import { applicationsRepo } from '../db/repositories/applications';
 import { eventsRepo } from '../db/repositories/events';
+import { notificationsRepo } from '../db/repositories/notifications';
+import { sessionsRepo } from '../db/repositories/sessions';
 import { stepsRepo } from '../db/repositories/steps';
+import { supervisionRepo } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
 import type { WorkingTimeSource } from './calendar';
 
@@ -13,38 +25,149 @@ export interface ActivityDeps {
   workingTime: WorkingTimeSource;
 }
 
+type Db = Parameters<typeof eventsRepo.append>[0];
+
+async function logEvent(
+  trx: Db,
+  e: { eventId: string; applicationId: string; stepId: string | null; event: TimelineEvent; notices?: Notice[] },
+): Promise<void> {
+  await eventsRepo.append(trx, e);
+  await notificationsRepo.add(trx, {
+    eventId: e.eventId,
+    applicationId: e.applicationId,
+    stepId: e.stepId,
+    type: e.event.type,
+    at: e.event.at,
+    notices: e.notices ?? [],
+  });
+}
+
 export function createActivities({ db, workingTime }: ActivityDeps) {
   return {
-    /** Writes a step's new state and its timeline event, once. */
+    /** Writes a step's new state, its timeline event and its notices, once. */
     async projectStep(r: StepReport): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await stepsRepo.applyReport(trx, r);
-        await eventsRepo.append(trx, {
-          eventId: `${r.workflowId}#${r.seq}`,
+        await logEvent(trx, {
+          eventId: `${r.workflowId}#a${r.snapshot.attempt}#${r.seq}`,
           applicationId: r.applicationId,
           stepId: r.stepId,
           event: r.event,
+          notices: r.notices,
         });
       });
     },
 
-    /** Writes an application's new status and its timeline event, once. */
+    /** Writes an application's new status, its timeline event and its notices, once. */
     async projectApplication(r: ApplicationReport): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await applicationsRepo.applyReport(trx, r);
-        await eventsRepo.append(trx, {
+        await logEvent(trx, {
           eventId: `${r.workflowId}#${r.seq}`,
           applicationId: r.applicationId,
           stepId: null,
           event: r.event,
+          notices: r.notices,
         });
       });
+    },
+
+    /** Writes a joint session as it stands, its timeline event and its notices, once. */
+    async projectSession(r: {
+      workflowId: string;
+      seq: number;
+      applicationId: string;
+      session: SessionSnapshot;
+      event: TimelineEvent;
+      notices?: Notice[];
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await sessionsRepo.apply(trx, r.applicationId, r.seq, r.session);
+        await logEvent(trx, {
+          eventId: `${r.workflowId}#${r.seq}`,
+          applicationId: r.applicationId,
+          stepId: null,
+          event: r.event,
+          notices: r.notices,
+        });
+      });
+    },
+
+    /** Marks never-started steps of a withdrawn application cancelled, with one timeline event each. */
+    async cancelBlockedSteps(r: {
+      workflowId: string;
+      seq: number;
+      applicationId: string;
+      stepIds: string[];
+      reason: string;
+      actor: Pick<Actor, 'id' | 'displayName'>;
+      at: string;
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await stepsRepo.cancelBlocked(trx, r.stepIds, r.at);
+        for (const stepId of r.stepIds) {
+          await logEvent(trx, {
+            eventId: `${r.workflowId}#${r.seq}/${stepId}`,
+            applicationId: r.applicationId,
+            stepId,
+            event: {
+              type: 'step_cancelled',
+              at: r.at,
+              actor: r.actor,
+              detail: { reason: r.reason, neverStarted: true },
+            },
+          });
+        }
+      });
+    },
+
+    async openCase(c: CaseOpening): Promise<void> {
+      await db.transaction().execute((trx) => supervisionRepo.open(trx, c));
+    },
+
+    async answerCase(a: { caseId: string; answer: string; answeredBy: string; at: string }): Promise<void> {
+      await supervisionRepo.answer(db, a);
+    },
+
+    async closeCases(c: {
+      stepId: string;
+      attempt: number;
+      outcome: 'decided' | 'cancelled';
+      at: string;
+    }): Promise<void> {
+      await supervisionRepo.closeForStep(db, c);
     },
 
     /** The absolute deadline N working days after `from` (the day of `from` not counted). */
     async computeDeadline({ from, workdays }: { from: string; workdays: number }): Promise<string> {
       const time = await workingTime.current();
       return time.deadlineAfter(new Date(from), workdays).toISOString();
+    },
+
+    /**
+     * A step's clock: the end of the (limit + paused)th working day after the anchor, and the
+     * moment it turns yellow (the threshold of the light policy, moved by the paused days too).
+     */
+    async computeClock(c: {
+      anchor: string;
+      limitDays: number;
+      pausedDays: number;
+      yellowRatio: number;
+      yellowDaysLeft: number;
+    }): Promise<{ deadline: string; yellowAt: string }> {
+      const time = await workingTime.current();
+      const anchor = new Date(c.anchor);
+      const yellowDays = yellowAfterWorkdays(c.limitDays, c);
+      return {
+        deadline: time.deadlineAfter(anchor, c.limitDays + c.pausedDays).toISOString(),
+        yellowAt: time.startOfWorkdayAfter(anchor, yellowDays === 0 ? 0 : yellowDays + c.pausedDays).toISOString(),
+      };
+    },
+
+    /** Working days started after the day of `from`, up to and including the day of `to`. */
+    async workdaysBetween({ from, to }: { from: string; to: string }): Promise<number> {
+      const time = await workingTime.current();
+      return time.workdaysBetween(new Date(from), new Date(to));
     },
   };
 }

@@ -1,6 +1,7 @@
 // Kysely table types. One interface per table; Selectable/Insertable aliases for repositories.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
+import type { SessionKind, SessionOpinion, StepPause } from '../domain/projection';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -89,6 +90,68 @@ export interface StepsTable {
   reason: string | null;
   seq: Generated<number>;
   updated_at: Timestamp;
+  matter_name: Generated<string>;
+  promised_limit_days: Generated<number>;
+  acceptance_deadline: Date | null;
+  yellow_at: Date | null;
+  deemed_accepted: Generated<boolean>;
+  paused_workdays: Generated<number>;
+  extension_days: Generated<number>;
+  pause: Json<StepPause | null> | null;
+  supplement_items: Json<string[] | null> | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  fee_amount_fen: number | null;
+  fee_paid_at: Date | null;
+  fee_receipt_no: string | null;
+  workdays_used: number | null;
+  escalation_level: Generated<number>;
+  last_urged_at: Date | null;
+}
+
+export interface SupervisionCasesTable {
+  id: string;
+  step_id: string;
+  application_id: string;
+  department_code: string;
+  attempt: number;
+  level: number;
+  opened_at: Timestamp;
+  due_at: Timestamp;
+  status: 'open' | 'closed';
+  /** Why a closed case closed: answered by the department, escalated to the next level, step decided or cancelled. */
+  outcome: 'answered' | 'escalated' | 'decided' | 'cancelled' | null;
+  answer: string | null;
+  answered_by: string | null;
+  closed_at: Date | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  event_id: string;
+  audience_role: Role | null;
+  audience_department: string | null;
+  audience_user_id: string | null;
+  application_id: string;
+  step_id: string | null;
+  type: string;
+  message: string;
+  created_at: Timestamp;
+}
+
+export interface JointSessionsTable {
+  id: string;
+  application_id: string;
+  kind: SessionKind;
+  topic: string;
+  scheduled_at: Timestamp;
+  location: string;
+  invited_departments: Json<string[]>;
+  status: 'scheduled' | 'closed';
+  opinions: Json<SessionOpinion[]>;
+  minutes: string | null;
+  closed_at: Date | null;
+  seq: Generated<number>;
 }
 
 export interface EventsTable {
@@ -120,6 +183,9 @@ export interface Database {
   steps: StepsTable;
   events: EventsTable;
   calendar_days: CalendarDaysTable;
+  supervision_cases: SupervisionCasesTable;
+  notifications: NotificationsTable;
+  joint_sessions: JointSessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -127,4 +193,7 @@ export type MatterRow = Selectable<MattersTable>;
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type StepRow = Selectable<StepsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type CaseRow = Selectable<SupervisionCasesTable>;
+export type SessionRow = Selectable<JointSessionsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
 export type NewEvent = Insertable<EventsTable>;

@@ -15,6 +15,11 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The first millisecond of a civil date in Asia/Shanghai. */
+export function startOfShanghaiDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);
+}
+
 /** The last millisecond of a civil date in Asia/Shanghai. */
 export function endOfShanghaiDay(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS - 1);
@@ -42,6 +47,8 @@ export interface DayOverride {
 export interface WorkingTime {
   /** End of the Nth working day after the day of `from` (that day itself not counted). */
   deadlineAfter(from: Date, workdays: number): Date;
+  /** The first instant of the Nth working day after the day of `from` (N = 0 gives `from`). */
+  startOfWorkdayAfter(from: Date, workdays: number): Date;
   /** Working days that have fully or partly started after the day of `from`, up to and including the day of `to`. */
   workdaysBetween(from: Date, to: Date): number;
   /** Move a deadline later by N working days. */
@@ -81,6 +88,11 @@ export class WorkCalendar implements WorkingTime {
     return endOfShanghaiDay(this.nthWorkdayAfter(shanghaiDate(from), workdays));
   }
 
+  startOfWorkdayAfter(from: Date, workdays: number): Date {
+    if (workdays <= 0) return from;
+    return startOfShanghaiDay(this.nthWorkdayAfter(shanghaiDate(from), workdays));
+  }
+
   workdaysBetween(from: Date, to: Date): number {
     let count = 0;
     const last = shanghaiDate(to);
@@ -109,6 +121,10 @@ export class TrainingClock implements WorkingTime {
 
   deadlineAfter(from: Date, workdays: number): Date {
     return new Date(from.getTime() + workdays * this.workdaySeconds * 1000);
+  }
+
+  startOfWorkdayAfter(from: Date, workdays: number): Date {
+    return this.deadlineAfter(from, workdays);
   }
 
   workdaysBetween(from: Date, to: Date): number {

@@ -1,21 +1,44 @@
 // What workflows report to the read model. Each report carries a sequence number that grows
-// with every change of that workflow: the read model applies a report only when it is newer
-// than what it holds, and logs its event once (event id = workflow id + sequence), so retries,
+// with every change of that workflow run: the read model applies a report only when it is
+// newer than what it holds (for steps: a later attempt, or a later change of the same attempt),
+// and logs its event once (event id from workflow id, attempt and sequence), so retries,
 // replays and out-of-order deliveries apply nothing twice.
 import type { Actor, ApplicationStatus, Light, Outcome, StepStatus } from './model';
+
+export const SPECIAL_PROCEDURES = ['hearing', 'inspection', 'testing', 'appraisal', 'expert_review'] as const;
+export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
+
+/** Why the clock of a step stands still. */
+export type StepPause =
+  | { kind: 'supplement'; since: string; reason: string; items: string[] }
+  | { kind: 'special'; since: string; reason: string; procedure: SpecialProcedure };
 
 export interface StepSnapshot {
   status: StepStatus;
   light: Light;
   attempt: number;
   submittedAt: string | null;
+  /** End of the acceptance window (受理期限) while the step waits at the window. */
+  acceptanceDeadline: string | null;
   acceptedAt: string | null;
+  deemedAccepted: boolean;
   deadline: string | null;
+  yellowAt: string | null;
+  pausedWorkdays: number;
+  extensionDays: number;
+  pause: StepPause | null;
   decidedAt: string | null;
   outcome: Outcome | null;
   overdue: boolean;
   certificateNo: string | null;
   reason: string | null;
+  assignee: { id: string; displayName: string } | null;
+  feeAmountFen: number | null;
+  feePaidAt: string | null;
+  feeReceiptNo: string | null;
+  workdaysUsed: number | null;
+  escalationLevel: number;
+  lastUrgedAt: string | null;
 }
 
 export interface TimelineEvent {
@@ -25,13 +48,20 @@ export interface TimelineEvent {
   detail: Record<string, unknown>;
 }
 
+export interface Notice {
+  audience: { role?: Actor['role']; departmentCode?: string; userId?: string };
+  message: string;
+}
+
 export interface StepReport {
   workflowId: string;
   seq: number;
   applicationId: string;
   stepId: string;
+  departmentCode: string;
   snapshot: StepSnapshot;
   event: TimelineEvent;
+  notices?: Notice[];
 }
 
 export interface ApplicationReport {
@@ -40,4 +70,44 @@ export interface ApplicationReport {
   applicationId: string;
   status: ApplicationStatus;
   event: TimelineEvent;
+  notices?: Notice[];
+}
+
+export type SessionKind = 'site_inspection' | 'review_meeting';
+export type OpinionValue = 'agree' | 'disagree' | 'agree_forward';
+
+export interface SessionOpinion {
+  departmentCode: string;
+  opinion: OpinionValue;
+  reason: string | null;
+  /** True when the department was absent and is deemed to agree (缺席默认). */
+  deemed: boolean;
+  by: { id: string; displayName: string } | null;
+  at: string;
+}
+
+export interface SessionSnapshot {
+  id: string;
+  kind: SessionKind;
+  topic: string;
+  scheduledAt: string;
+  location: string;
+  invitedDepartments: string[];
+  status: 'scheduled' | 'closed';
+  opinions: SessionOpinion[];
+  minutes: string | null;
+  closedAt: string | null;
+}
+
+export interface CaseOpening {
+  caseId: string;
+  stepId: string;
+  applicationId: string;
+  departmentCode: string;
+  attempt: number;
+  level: number;
+  openedAt: string;
+  dueAt: string;
+  /** The case of the previous level, closed as escalated. */
+  escalatedFrom: string | null;
 }

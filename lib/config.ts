@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from '../workflows/shared';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -37,6 +38,15 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
+  YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
+  ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
+  CASE_RESPONSE_DAYS: z.coerce.number().int().min(1).max(30).default(DEFAULT_CLOCK_POLICY.caseResponseDays),
+  ESCALATION_LEVELS: z.coerce.number().int().min(2).max(5).default(DEFAULT_CLOCK_POLICY.escalationLevels),
+  URGE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .default(DEFAULT_CLOCK_POLICY.urgeIntervalMs / 60_000),
 });
 
 export interface Config {
@@ -58,6 +68,8 @@ export interface Config {
   readonly officersShareApplications: boolean;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
+  /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
+  readonly clockPolicy: ClockPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +118,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+    clockPolicy: Object.freeze({
+      yellowRatio: e.YELLOW_RATIO,
+      yellowDaysLeft: e.YELLOW_DAYS_LEFT,
+      acceptanceWindowDays: e.ACCEPTANCE_WINDOW_DAYS,
+      caseResponseDays: e.CASE_RESPONSE_DAYS,
+      escalationLevels: e.ESCALATION_LEVELS,
+      urgeIntervalMs: e.URGE_INTERVAL_MINUTES * 60_000,
+    }),
     ...overrides,
   };
   return Object.freeze(config);

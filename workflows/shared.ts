@@ -1,9 +1,10 @@
 // Names and payload types shared by workflows, activities, workers and the API.
 // Plain data and definitions only: this file is bundled into the workflow sandbox.
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Outcome } from '../domain/model';
-import type { StepSnapshot } from '../domain/projection';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LightPolicy } from '../domain/lights';
+import type { Actor, ApplicationStatus, Outcome } from '../domain/model';
+import type { OpinionValue, SessionKind, SessionSnapshot, SpecialProcedure, StepSnapshot } from '../domain/projection';
 
 export const applicationWorkflowId = (applicationId: string): string => `application-${applicationId}`;
 export const stepWorkflowId = (applicationId: string, matterCode: string): string =>
@@ -14,6 +15,7 @@ export const FailureType = {
   Forbidden: 'Forbidden',
   Conflict: 'Conflict',
   InvalidInput: 'InvalidInput',
+  RateLimited: 'RateLimited',
 } as const;
 
 /** Custom search attributes (no personal data: they are not encrypted). */
@@ -36,32 +38,61 @@ export const SEARCH_ATTRIBUTE_REGISTRATION: Record<string, 'Keyword' | 'KeywordL
   Deadline: 'Datetime',
 };
 
+/** The center's clock rules, fixed into each application when it starts (so its history replays the same). */
+export interface ClockPolicy extends LightPolicy {
+  /** Working days a window has to accept before the step counts as accepted (受理期限). */
+  acceptanceWindowDays: number;
+  /** Working days a department has to answer a supervision case before the next level opens. */
+  caseResponseDays: number;
+  /** Supervision levels (1 = first notice); no level opens beyond this. */
+  escalationLevels: number;
+  /** Minimum time between two urgings (催办) of one step. */
+  urgeIntervalMs: number;
+}
+
+export const DEFAULT_CLOCK_POLICY: ClockPolicy = {
+  yellowRatio: 0.8,
+  yellowDaysLeft: 1,
+  acceptanceWindowDays: 5,
+  caseResponseDays: 1,
+  escalationLevels: 3,
+  urgeIntervalMs: 4 * 3600 * 1000,
+};
+
 export interface PlannedStepInput {
   stepId: string;
   matterCode: string;
+  matterName: string;
   departmentCode: string;
   prerequisites: string[];
   promisedLimitDays: number;
+  feeAmountFen: number | null;
 }
 
 export interface ApplicationWorkflowInput {
   applicationId: string;
+  officerId: string;
   steps: PlannedStepInput[];
+  policy: ClockPolicy;
 }
 
 export interface StepWorkflowInput {
   applicationId: string;
+  officerId: string;
   stepId: string;
   matterCode: string;
+  matterName: string;
   departmentCode: string;
   promisedLimitDays: number;
+  feeAmountFen: number | null;
   attempt: number;
+  policy: ClockPolicy;
 }
 
 export interface StepResult {
   stepId: string;
   matterCode: string;
-  outcome: Outcome;
+  outcome: Outcome | 'cancelled';
   reason: string | null;
 }
 
@@ -75,6 +106,65 @@ export interface DecideArgs extends ActorArgs {
   certificateNo?: string;
 }
 
+// Step updates (department staff, officer, supervisor, cashier).
 export const acceptUpdate = defineUpdate<StepSnapshot, [ActorArgs]>('accept');
+export const requestSupplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & { items: string[]; reason: string }]>(
+  'requestSupplement',
+);
+export const supplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>('supplement');
+export const startSpecialProcedureUpdate = defineUpdate<
+  StepSnapshot,
+  [ActorArgs & { procedure: SpecialProcedure; reason: string }]
+>('startSpecialProcedure');
+export const endSpecialProcedureUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>(
+  'endSpecialProcedure',
+);
 export const decideUpdate = defineUpdate<StepSnapshot, [DecideArgs]>('decide');
+export const extendUpdate = defineUpdate<StepSnapshot, [ActorArgs & { workdays: number; reason: string }]>('extend');
+export const urgeUpdate = defineUpdate<StepSnapshot, [ActorArgs & { message: string }]>('urge');
+export const reassignUpdate = defineUpdate<
+  StepSnapshot,
+  [ActorArgs & { assignee: { id: string; displayName: string } }]
+>('reassign');
+export const recordPaymentUpdate = defineUpdate<StepSnapshot, [ActorArgs & { amountFen: number; receiptNo: string }]>(
+  'recordPayment',
+);
+export const answerCaseUpdate = defineUpdate<StepSnapshot, [ActorArgs & { caseId: string; answer: string }]>(
+  'answerCase',
+);
 export const stepStateQuery = defineQuery<StepSnapshot>('stepState');
+
+/** From the parent: the application was withdrawn. */
+export const cancelStepSignal =
+  defineSignal<[{ reason: string; actor: Pick<Actor, 'id' | 'displayName'> }]>('cancelStep');
+/** From the calendar administration: recompute deadlines from the edited calendar. */
+export const calendarChangedSignal = defineSignal<[{ note: string }]>('calendarChanged');
+
+// Application updates (the officer).
+export const withdrawUpdate = defineUpdate<ApplicationStatus, [ActorArgs & { reason: string }]>('withdraw');
+export const resubmitUpdate = defineUpdate<ApplicationStatus, [ActorArgs & { matterCode: string; note: string }]>(
+  'resubmit',
+);
+export const scheduleSessionUpdate = defineUpdate<
+  SessionSnapshot,
+  [
+    ActorArgs & {
+      sessionId: string;
+      kind: SessionKind;
+      topic: string;
+      scheduledAt: string;
+      location: string;
+      invitedDepartments: string[];
+    },
+  ]
+>('scheduleSession');
+export const recordOpinionUpdate = defineUpdate<
+  SessionSnapshot,
+  [ActorArgs & { sessionId: string; opinion: OpinionValue; reason?: string }]
+>('recordOpinion');
+export const closeSessionUpdate = defineUpdate<SessionSnapshot, [ActorArgs & { sessionId: string; minutes: string }]>(
+  'closeSession',
+);
+export const applicationStateQuery = defineQuery<{ status: ApplicationStatus; sessions: SessionSnapshot[] }>(
+  'applicationState',
+);

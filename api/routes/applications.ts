@@ -48,7 +48,7 @@ export function createApplicationsRouter(deps: AppDeps): Router {
       }
       const user = currentUser(res);
       const { application, created } = await launchApplication(
-        { db, temporal, taskQueue: config.taskQueue },
+        { db, temporal, taskQueue: config.taskQueue, policy: config.clockPolicy },
         user,
         req.body as z.infer<typeof CreateApplicationBody>,
         key,

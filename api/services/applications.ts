@@ -7,7 +7,12 @@ import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
 import { mattersRepo } from '../../db/repositories/matters';
 import type { ApplicationRow, Database } from '../../db/schema';
-import { applicationWorkflowId, SearchAttr, type ApplicationWorkflowInput } from '../../workflows/shared';
+import {
+  applicationWorkflowId,
+  SearchAttr,
+  type ApplicationWorkflowInput,
+  type ClockPolicy,
+} from '../../workflows/shared';
 import type { UserView } from '../auth';
 import { badRequest, conflict } from '../errors';
 import type { CreateApplicationInput } from '../schemas';
@@ -16,6 +21,7 @@ export interface ApplicationServiceDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
+  policy: ClockPolicy;
 }
 
 const stepId = (applicationId: string, matterCode: string) => `${applicationId}-${matterCode}`;
@@ -40,28 +46,37 @@ async function startWorkflow(deps: ApplicationServiceDeps, input: ApplicationWor
   });
 }
 
-async function workflowInputFor(db: Kysely<Database>, applicationId: string): Promise<ApplicationWorkflowInput> {
-  const steps = await db
+/** The workflow input of a recorded application, from its rows (the plan as fixed at launch). */
+async function workflowInputFor(
+  deps: ApplicationServiceDeps,
+  application: ApplicationRow,
+): Promise<ApplicationWorkflowInput> {
+  const steps = await deps.db
     .selectFrom('steps')
-    .innerJoin('matters', 'matters.code', 'steps.matter_code')
     .select([
-      'steps.id',
-      'steps.matter_code',
-      'steps.department_code',
-      'steps.prerequisites',
-      'matters.promised_limit_days',
+      'id',
+      'matter_code',
+      'matter_name',
+      'department_code',
+      'prerequisites',
+      'promised_limit_days',
+      'fee_amount_fen',
     ])
-    .where('steps.application_id', '=', applicationId)
-    .orderBy('steps.id')
+    .where('application_id', '=', application.id)
+    .orderBy('id')
     .execute();
   return {
-    applicationId,
+    applicationId: application.id,
+    officerId: application.officer_id,
+    policy: deps.policy,
     steps: steps.map((s) => ({
       stepId: s.id,
       matterCode: s.matter_code,
+      matterName: s.matter_name,
       departmentCode: s.department_code,
       prerequisites: s.prerequisites,
       promisedLimitDays: s.promised_limit_days,
+      feeAmountFen: s.fee_amount_fen,
     })),
   };
 }
@@ -82,7 +97,7 @@ export async function launchApplication(
     const existing = await applicationsRepo.findByIdempotencyKey(deps.db, officer.id, idempotencyKey);
     if (existing) {
       if (existing.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
-      await startWorkflow(deps, await workflowInputFor(deps.db, existing.id));
+      await startWorkflow(deps, await workflowInputFor(deps, existing));
       return { application: existing, created: false };
     }
   }
@@ -109,8 +124,11 @@ export async function launchApplication(
       const steps = plan.map((p) => ({
         id: stepId(applicationId, p.matterCode),
         matterCode: p.matterCode,
+        matterName: catalog.get(p.matterCode)!.name,
         departmentCode: catalog.get(p.matterCode)!.departmentCode,
         prerequisites: p.prerequisites,
+        promisedLimitDays: catalog.get(p.matterCode)!.promisedLimitDays,
+        feeAmountFen: catalog.get(p.matterCode)!.fee?.amountFen ?? null,
         status: p.prerequisites.length === 0 ? ('submitted' as const) : ('blocked' as const),
         submittedAt: p.prerequisites.length === 0 ? now : null,
       }));
@@ -140,12 +158,16 @@ export async function launchApplication(
       });
       await startWorkflow(deps, {
         applicationId,
-        steps: plan.map((p) => ({
-          stepId: stepId(applicationId, p.matterCode),
-          matterCode: p.matterCode,
-          departmentCode: catalog.get(p.matterCode)!.departmentCode,
-          prerequisites: p.prerequisites,
-          promisedLimitDays: catalog.get(p.matterCode)!.promisedLimitDays,
+        officerId: officer.id,
+        policy: deps.policy,
+        steps: steps.map((st) => ({
+          stepId: st.id,
+          matterCode: st.matterCode,
+          matterName: st.matterName,
+          departmentCode: st.departmentCode,
+          prerequisites: st.prerequisites,
+          promisedLimitDays: st.promisedLimitDays,
+          feeAmountFen: st.feeAmountFen,
         })),
       });
       return applicationId;

@@ -1,7 +1,9 @@
 // Every migration, by name. Names sort in the order they run.
 import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_29_0001_initial_schema';
+import * as m0002 from './2026_11_29_0002_engine';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
+  '2026_11_29_0002_engine': m0002,
 };

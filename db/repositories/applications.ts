@@ -8,8 +8,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface NewApplicationStep {
   id: string;
   matterCode: string;
+  matterName: string;
   departmentCode: string;
   prerequisites: string[];
+  promisedLimitDays: number;
+  feeAmountFen: number | null;
   status: StepStatus;
   submittedAt: Date | null;
 }
@@ -58,6 +61,9 @@ export const applicationsRepo = {
           id: s.id,
           application_id: a.id,
           matter_code: s.matterCode,
+          matter_name: s.matterName,
+          promised_limit_days: s.promisedLimitDays,
+          fee_amount_fen: s.feeAmountFen,
           department_code: s.departmentCode,
           prerequisites: JSON.stringify(s.prerequisites),
           status: s.status,

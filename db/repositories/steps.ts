@@ -1,10 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { StepReport } from '../../domain/projection';
 import type { Database, StepRow } from '../schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const OPEN_STATUSES = ['submitted', 'in_review', 'awaiting_supplement'] as const;
+export const OPEN_STEP_STATUSES = ['submitted', 'in_review', 'awaiting_supplement'] as const;
+
+const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
 export const stepsRepo = {
   find(db: Db, id: string): Promise<StepRow | undefined> {
@@ -15,21 +17,43 @@ export const stepsRepo = {
     return db.selectFrom('steps').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   },
 
-  /** Open steps of one department, soonest deadline first (steps without one yet come last). */
+  /** Open steps of one department, soonest deadline first (the acceptance deadline while not yet accepted). */
   inbox(db: Db, departmentCode: string, limit: number, offset: number): Promise<StepRow[]> {
     return db
       .selectFrom('steps')
       .selectAll()
       .where('department_code', '=', departmentCode)
-      .where('status', 'in', OPEN_STATUSES)
-      .orderBy('deadline', (ob) => ob.asc().nullsLast())
-      .orderBy('submitted_at')
+      .where('status', 'in', OPEN_STEP_STATUSES)
+      .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
+      .orderBy('id')
       .limit(limit)
       .offset(offset)
       .execute();
   },
 
-  /** Applies a workflow report if it is newer than what the row holds. */
+  /** Open steps whose clocks depend on the calendar. */
+  openSteps(db: Db): Promise<Array<Pick<StepRow, 'id' | 'application_id' | 'matter_code'>>> {
+    return db
+      .selectFrom('steps')
+      .select(['id', 'application_id', 'matter_code'])
+      .where('status', 'in', OPEN_STEP_STATUSES)
+      .execute();
+  },
+
+  /** Yellow and red steps for the supervision board, the most urgent first. */
+  board(db: Db, limit: number, offset: number): Promise<StepRow[]> {
+    return db
+      .selectFrom('steps')
+      .selectAll()
+      .where('light', 'in', ['red', 'yellow'])
+      .orderBy('light', 'asc') // 'red' < 'yellow'
+      .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  },
+
+  /** Applies a workflow report if it is newer than the row: a later attempt, or a later change of the same one. */
   async applyReport(db: Db, r: StepReport): Promise<void> {
     const s = r.snapshot;
     await db
@@ -38,19 +62,59 @@ export const stepsRepo = {
         status: s.status,
         light: s.light,
         attempt: s.attempt,
-        submitted_at: s.submittedAt ? new Date(s.submittedAt) : null,
-        accepted_at: s.acceptedAt ? new Date(s.acceptedAt) : null,
-        deadline: s.deadline ? new Date(s.deadline) : null,
-        decided_at: s.decidedAt ? new Date(s.decidedAt) : null,
+        submitted_at: date(s.submittedAt),
+        acceptance_deadline: date(s.acceptanceDeadline),
+        accepted_at: date(s.acceptedAt),
+        deemed_accepted: s.deemedAccepted,
+        deadline: date(s.deadline),
+        yellow_at: date(s.yellowAt),
+        paused_workdays: s.pausedWorkdays,
+        extension_days: s.extensionDays,
+        pause: s.pause ? JSON.stringify(s.pause) : null,
+        supplement_items: s.pause?.kind === 'supplement' ? JSON.stringify(s.pause.items) : null,
+        decided_at: date(s.decidedAt),
         outcome: s.outcome,
         overdue: s.overdue,
         certificate_no: s.certificateNo,
         reason: s.reason,
+        assignee_id: s.assignee?.id ?? null,
+        assignee_name: s.assignee?.displayName ?? null,
+        fee_amount_fen: s.feeAmountFen,
+        fee_paid_at: date(s.feePaidAt),
+        fee_receipt_no: s.feeReceiptNo,
+        workdays_used: s.workdaysUsed,
+        escalation_level: s.escalationLevel,
+        last_urged_at: date(s.lastUrgedAt),
         seq: r.seq,
         updated_at: r.event.at,
       })
       .where('id', '=', r.stepId)
-      .where('seq', '<', r.seq)
+      .where((eb) =>
+        eb.or([eb('attempt', '<', s.attempt), eb.and([eb('attempt', '=', s.attempt), eb('seq', '<', r.seq)])]),
+      )
+      .execute();
+  },
+
+  /** Blocked steps of a withdrawn application: they never started, so nothing else will close them. */
+  async cancelBlocked(db: Db, stepIds: string[], at: string): Promise<void> {
+    if (stepIds.length === 0) return;
+    await db
+      .updateTable('steps')
+      .set({ status: 'cancelled', light: 'none', updated_at: at })
+      .where('id', 'in', stepIds)
+      .where('status', '=', 'blocked')
+      .execute();
+  },
+
+  /** Steps with a catalog fee not yet paid, for the cashier. */
+  feesDue(db: Db): Promise<StepRow[]> {
+    return db
+      .selectFrom('steps')
+      .selectAll()
+      .where('fee_amount_fen', '>', 0)
+      .where('fee_paid_at', 'is', null)
+      .where('status', 'not in', ['cancelled', 'rejected', 'blocked'])
+      .orderBy('submitted_at')
       .execute();
   },
 };

@@ -1,185 +1,91 @@
-// The application and step workflows on the time-skipping test server, with the real
-// activities writing to an in-memory PGlite database.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+// Fan-out, rejection, resubmission, withdrawal and joint sessions of the application workflow,
+// on the time-skipping test server with the real activities on an in-memory PGlite.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import { createWorkingTimeSource } from '../../activities/calendar';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { applicationsRepo } from '../../db/repositories/applications';
-import { eventsRepo } from '../../db/repositories/events';
 import { stepsRepo } from '../../db/repositories/steps';
-import { seedDemo } from '../../db/seed';
-import type { Actor } from '../../domain/model';
+import { sessionsRepo } from '../../db/repositories/sessions';
 import {
   acceptUpdate,
-  applicationWorkflowId,
+  closeSessionUpdate,
   decideUpdate,
-  stepStateQuery,
-  stepWorkflowId,
-  type ApplicationWorkflowInput,
+  recordOpinionUpdate,
+  resubmitUpdate,
+  scheduleSessionUpdate,
+  withdrawUpdate,
 } from '../../workflows/shared';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-
-const staff = (departmentCode: string): Actor => ({
-  id: `staff-${departmentCode}`,
-  username: `staff.${departmentCode.toLowerCase()}`,
-  displayName: `${departmentCode} window`,
-  role: 'staff',
-  departmentCode,
-});
+import { refusal, staff, WorkflowHarness } from '../helpers/workflow-harness';
 
 let env: TestWorkflowEnvironment;
-let db: DatabaseHandle;
-let seq = 0;
+let h: WorkflowHarness;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  db = await openDatabase({ inMemory: true });
-  await migrateToLatest(db.db);
-  await seedDemo(db.db, 'admin');
+  h = await WorkflowHarness.create(env);
 });
 
 afterAll(async () => {
-  await db?.close();
+  await h?.close();
   await env?.teardown();
 });
 
-async function recordApplication(matters: Array<{ code: string; dept: string; pre: string[]; days: number }>) {
-  const applicationId = `WT${Date.now()}${++seq}`;
-  const officer = await db.db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', 'officer')
-    .executeTakeFirstOrThrow();
-  await applicationsRepo.insert(db.db, {
-    id: applicationId,
-    officerId: officer.id,
-    project: { name: 'p', code: null, investmentWanYuan: 1, location: 'l', industry: 'i' },
-    investor: { name: 'n', creditCode: 'c', contactName: 'c', phone: 'p' },
-    idempotencyKey: null,
-    requestHash: null,
-    createdAt: new Date(),
-    steps: matters.map((m) => ({
-      id: `${applicationId}-${m.code}`,
-      matterCode: m.code,
-      departmentCode: m.dept,
-      prerequisites: m.pre,
-      status: m.pre.length ? 'blocked' : 'submitted',
-      submittedAt: null,
-    })),
-  });
-  const input: ApplicationWorkflowInput = {
-    applicationId,
-    steps: matters.map((m) => ({
-      stepId: `${applicationId}-${m.code}`,
-      matterCode: m.code,
-      departmentCode: m.dept,
-      prerequisites: m.pre,
-      promisedLimitDays: m.days,
-    })),
-  };
-  return input;
-}
+const approve = async (appId: string, matter: string, dept: string) => {
+  await h.started(appId, matter);
+  await h.step(appId, matter).executeUpdate(acceptUpdate, { args: [{ actor: staff(dept) }] });
+  await h.step(appId, matter).executeUpdate(decideUpdate, { args: [{ actor: staff(dept), outcome: 'approved' }] });
+};
 
-/** Waits until the step's child workflow has been started by its parent, and returns its state. */
-async function stepStarted(handle: ReturnType<typeof env.client.workflow.getHandle>) {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(stepStateQuery).catch(() => undefined);
-    if (state) return state;
+const waitForStatus = async (appId: string, status: string) => {
+  for (let i = 0; i < 100; i++) {
+    if ((await applicationsRepo.find(h.db.db, appId))?.status === status) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`step workflow ${handle.workflowId} never started`);
-}
-
-function newWorker(taskQueue: string): Promise<Worker> {
-  return Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: db.db, workingTime: createWorkingTimeSource(db.db, undefined) }),
-  });
-}
+  throw new Error(`application ${appId} never became ${status}`);
+};
 
 describe('application workflow', () => {
-  it('when the filing is approved, then the dependent step starts, and when both are approved the application completes', async () => {
-    const taskQueue = 'wf-slice';
-    const input = await recordApplication([
-      { code: 'PROJECT-FILING', dept: 'DRC', pre: [], days: 1 },
-      { code: 'LAND-PREREVIEW', dept: 'NRB', pre: ['PROJECT-FILING'], days: 10 },
-    ]);
-    const worker = await newWorker(taskQueue);
+  it('when prerequisites are approved, then dependents start in parallel, and when all are approved the application completes', async () => {
+    const tq = 'wf-fanout';
+    const worker = await h.worker(tq);
     await worker.runUntil(async () => {
-      const app = await env.client.workflow.start('applicationWorkflow', {
-        workflowId: applicationWorkflowId(input.applicationId),
-        taskQueue,
-        args: [input],
-      });
-      const filing = env.client.workflow.getHandle(stepWorkflowId(input.applicationId, 'PROJECT-FILING'));
-      const land = env.client.workflow.getHandle(stepWorkflowId(input.applicationId, 'LAND-PREREVIEW'));
+      const { applicationId: id, handle } = await h.launch(tq, [
+        { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
+        { code: 'LAND-PREREVIEW', dept: 'NRB', pre: ['PROJECT-FILING'], days: 10 },
+        { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
+      ]);
+      const filing = h.step(id, 'PROJECT-FILING');
+      expect((await h.started(id, 'PROJECT-FILING')).status).toBe('submitted');
 
-      expect((await stepStarted(filing)).status).toBe('submitted');
-      // Wrong department: refused by the validator.
       await expect(filing.executeUpdate(acceptUpdate, { args: [{ actor: staff('NRB') }] })).rejects.toBeInstanceOf(
         WorkflowUpdateFailedError,
       );
-      // Deciding before acceptance does not fit the state.
       await expect(
         filing.executeUpdate(decideUpdate, { args: [{ actor: staff('DRC'), outcome: 'approved' }] }),
       ).rejects.toThrow(WorkflowUpdateFailedError);
+      expect((await stepsRepo.find(h.db.db, `${id}-LAND-PREREVIEW`))!.status).toBe('blocked');
 
-      const accepted = await filing.executeUpdate(acceptUpdate, { args: [{ actor: staff('DRC') }] });
-      expect(accepted.status).toBe('in_review');
-      expect(accepted.deadline).not.toBeNull();
-      expect(new Date(accepted.deadline!).getTime()).toBeGreaterThan(new Date(accepted.acceptedAt!).getTime());
-
-      // The dependent step is still blocked in the read model: no workflow yet.
-      expect((await stepsRepo.find(db.db, `${input.applicationId}-LAND-PREREVIEW`))!.status).toBe('blocked');
-
-      await filing.executeUpdate(decideUpdate, {
-        args: [{ actor: staff('DRC'), outcome: 'approved', certificateNo: 'BA-1' }],
-      });
-
-      expect((await stepStarted(land)).status).toBe('submitted');
-
-      await land.executeUpdate(acceptUpdate, { args: [{ actor: staff('NRB') }] });
-      await land.executeUpdate(decideUpdate, { args: [{ actor: staff('NRB'), outcome: 'approved' }] });
-      expect(await app.result()).toBe('completed');
+      await approve(id, 'PROJECT-FILING', 'DRC');
+      // Both dependents are at their windows at the same time.
+      const [land, eia] = await Promise.all([h.started(id, 'LAND-PREREVIEW'), h.started(id, 'EIA-FORM')]);
+      expect([land.status, eia.status]).toEqual(['submitted', 'submitted']);
+      await approve(id, 'LAND-PREREVIEW', 'NRB');
+      await approve(id, 'EIA-FORM', 'EEB');
+      expect(await handle.result()).toBe('completed');
+      expect((await applicationsRepo.find(h.db.db, id))!.status).toBe('completed');
     });
-
-    const steps = await stepsRepo.listByApplication(db.db, input.applicationId);
-    expect(steps.map((s) => [s.matter_code, s.status, s.light])).toEqual([
-      ['LAND-PREREVIEW', 'approved', 'none'],
-      ['PROJECT-FILING', 'approved', 'none'],
-    ]);
-    expect((await applicationsRepo.find(db.db, input.applicationId))!.status).toBe('completed');
-    const types = (await eventsRepo.timeline(db.db, input.applicationId)).map((e) => e.type);
-    expect(types).toEqual([
-      'step_submitted',
-      'step_accepted',
-      'step_approved',
-      'step_submitted',
-      'step_accepted',
-      'step_approved',
-      'application_completed',
-    ]);
   });
 
-  it('when a step is rejected, then its dependents never start and the application needs attention', async () => {
-    const taskQueue = 'wf-reject';
-    const input = await recordApplication([
-      { code: 'PROJECT-FILING', dept: 'DRC', pre: [], days: 1 },
-      { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
-    ]);
-    const worker = await newWorker(taskQueue);
+  it('when a step is rejected, then dependents wait; a resubmission runs a new attempt and the application can complete', async () => {
+    const tq = 'wf-reject';
+    const worker = await h.worker(tq);
     await worker.runUntil(async () => {
-      await env.client.workflow.start('applicationWorkflow', {
-        workflowId: applicationWorkflowId(input.applicationId),
-        taskQueue,
-        args: [input],
-      });
-      const filing = env.client.workflow.getHandle(stepWorkflowId(input.applicationId, 'PROJECT-FILING'));
-      await stepStarted(filing);
+      const { applicationId: id, handle } = await h.launch(tq, [
+        { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
+        { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
+      ]);
+      const filing = h.step(id, 'PROJECT-FILING');
+      await h.started(id, 'PROJECT-FILING');
       await filing.executeUpdate(acceptUpdate, { args: [{ actor: staff('DRC') }] });
       await expect(
         filing.executeUpdate(decideUpdate, { args: [{ actor: staff('DRC'), outcome: 'rejected', reason: '  ' }] }),
@@ -187,16 +93,131 @@ describe('application workflow', () => {
       await filing.executeUpdate(decideUpdate, {
         args: [{ actor: staff('DRC'), outcome: 'rejected', reason: '不符合产业政策' }],
       });
-      for (let i = 0; i < 100; i++) {
-        const a = await applicationsRepo.find(db.db, input.applicationId);
-        if (a?.status === 'needs_attention') break;
+      await waitForStatus(id, 'needs_attention');
+      expect((await stepsRepo.find(h.db.db, `${id}-EIA-FORM`))!.status).toBe('blocked');
+
+      // Only a rejected matter can be resubmitted.
+      expect(
+        (
+          await refusal(
+            handle.executeUpdate(resubmitUpdate, { args: [{ actor: h.officer, matterCode: 'EIA-FORM', note: 'x' }] }),
+          )
+        ).message,
+      ).toMatch(/only a rejected matter/);
+      await handle.executeUpdate(resubmitUpdate, {
+        args: [{ actor: h.officer, matterCode: 'PROJECT-FILING', note: '已调整建设内容' }],
+      });
+      await waitForStatus(id, 'in_progress');
+      const second = await h.started(id, 'PROJECT-FILING');
+      expect(second.attempt).toBe(2);
+      for (let i = 0; i < 50 && (await stepsRepo.find(h.db.db, `${id}-PROJECT-FILING`))!.attempt !== 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
       }
+      const row = (await stepsRepo.find(h.db.db, `${id}-PROJECT-FILING`))!;
+      expect([row.attempt, row.status, row.reason]).toEqual([2, 'submitted', null]);
+
+      await approve(id, 'PROJECT-FILING', 'DRC');
+      await approve(id, 'EIA-FORM', 'EEB');
+      expect(await handle.result()).toBe('completed');
+      // The first attempt stays in the timeline.
+      const types = await h.eventTypes(id);
+      expect(types.filter((t) => t === 'step_rejected')).toHaveLength(1);
+      expect(types).toContain('step_resubmitted');
     });
-    expect((await applicationsRepo.find(db.db, input.applicationId))!.status).toBe('needs_attention');
-    const eia = (await stepsRepo.find(db.db, `${input.applicationId}-EIA-FORM`))!;
-    expect(eia.status).toBe('blocked');
-    const filing = (await stepsRepo.find(db.db, `${input.applicationId}-PROJECT-FILING`))!;
-    expect([filing.status, filing.reason]).toEqual(['rejected', '不符合产业政策']);
+  });
+
+  it('when the officer withdraws, then every open and blocked step is cancelled with the reason', async () => {
+    const tq = 'wf-withdraw';
+    const worker = await h.worker(tq);
+    await worker.runUntil(async () => {
+      const { applicationId: id, handle } = await h.launch(tq, [
+        { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
+        { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
+      ]);
+      await h.started(id, 'PROJECT-FILING');
+      expect(
+        (await refusal(handle.executeUpdate(withdrawUpdate, { args: [{ actor: staff('DRC'), reason: 'x' }] }))).message,
+      ).toMatch(/proxy officer/);
+      await handle.executeUpdate(withdrawUpdate, { args: [{ actor: h.officer, reason: '投资方决定暂缓建设' }] });
+      expect(await handle.result()).toBe('withdrawn');
+    });
+    const steps = await stepsRepo.listByApplication(
+      h.db.db,
+      (await h.db.db.selectFrom('applications').select('id').orderBy('created_at', 'desc').executeTakeFirstOrThrow())
+        .id,
+    );
+    expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('when a joint session closes, then absent departments are deemed to agree and a disagreement needs attention', async () => {
+    const tq = 'wf-session';
+    const worker = await h.worker(tq);
+    await worker.runUntil(async () => {
+      const { applicationId: id, handle } = await h.launch(tq, [{ code: 'PROJECT-FILING', dept: 'DRC', days: 1 }]);
+      const schedule = (sessionId: string, invited: string[]) =>
+        handle.executeUpdate(scheduleSessionUpdate, {
+          args: [
+            {
+              actor: h.officer,
+              sessionId,
+              kind: 'review_meeting',
+              topic: '光伏项目联审',
+              scheduledAt: '2026-12-03T02:00:00.000Z',
+              location: '中心三楼会议室',
+              invitedDepartments: invited,
+            },
+          ],
+        });
+      await schedule(`${id}-S1`, ['NRB', 'EEB', 'FGB']);
+      // A department that was not invited has no voice; a disagreement needs reasons.
+      expect(
+        (
+          await refusal(
+            handle.executeUpdate(recordOpinionUpdate, {
+              args: [{ actor: staff('WRB'), sessionId: `${id}-S1`, opinion: 'agree' }],
+            }),
+          )
+        ).message,
+      ).toMatch(/invited/);
+      expect(
+        (
+          await refusal(
+            handle.executeUpdate(recordOpinionUpdate, {
+              args: [{ actor: staff('NRB'), sessionId: `${id}-S1`, opinion: 'disagree' }],
+            }),
+          )
+        ).message,
+      ).toMatch(/reasons/);
+      await handle.executeUpdate(recordOpinionUpdate, {
+        args: [{ actor: staff('NRB'), sessionId: `${id}-S1`, opinion: 'disagree', reason: '选址占用基本农田' }],
+      });
+      await handle.executeUpdate(recordOpinionUpdate, {
+        args: [{ actor: staff('EEB'), sessionId: `${id}-S1`, opinion: 'agree_forward' }],
+      });
+      const closed = await handle.executeUpdate(closeSessionUpdate, {
+        args: [{ actor: h.officer, sessionId: `${id}-S1`, minutes: '纪要' }],
+      });
+      expect(closed.opinions.find((o) => o.departmentCode === 'FGB')).toMatchObject({ opinion: 'agree', deemed: true });
+      await waitForStatus(id, 'needs_attention');
+      const row = (await sessionsRepo.find(h.db.db, `${id}-S1`))!;
+      expect(row.status).toBe('closed');
+      expect(row.opinions.map((o) => [o.departmentCode, o.opinion, o.deemed])).toEqual([
+        ['NRB', 'disagree', false],
+        ['EEB', 'agree_forward', false],
+        ['FGB', 'agree', true],
+      ]);
+
+      // A later session where the disagreeing department agrees settles it.
+      await schedule(`${id}-S2`, ['NRB']);
+      await handle.executeUpdate(recordOpinionUpdate, {
+        args: [{ actor: staff('NRB'), sessionId: `${id}-S2`, opinion: 'agree' }],
+      });
+      await handle.executeUpdate(closeSessionUpdate, {
+        args: [{ actor: h.officer, sessionId: `${id}-S2`, minutes: '调整选址后同意' }],
+      });
+      await waitForStatus(id, 'in_progress');
+      await approve(id, 'PROJECT-FILING', 'DRC');
+      expect(await handle.result()).toBe('completed');
+    });
   });
 });
