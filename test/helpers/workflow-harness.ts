@@ -49,9 +49,17 @@ export interface PlannedMatter {
   fee?: number;
 }
 
+/**
+ * One worker for all tests of a file: on the time-skipping server, time is global, and a timer
+ * that fires for a workflow nobody polls would stop time from moving on for every other test.
+ * Workflows a test leaves open are not terminated: a termination racing a workflow task leaves
+ * the test server's time-skipping lock held. Their ladders end at the last level by themselves.
+ */
 export class WorkflowHarness {
   private seq = 0;
   private bundle?: WorkflowBundleWithSourceMap;
+  private running?: { worker: Worker; run: Promise<void> };
+  readonly taskQueue = 'harness';
   officer!: Actor;
 
   constructor(
@@ -95,8 +103,15 @@ export class WorkflowHarness {
     });
   }
 
+  /** Starts the file's worker (once). */
+  async start(workdaySeconds?: number): Promise<void> {
+    if (this.running) return;
+    const worker = await this.worker(this.taskQueue, workdaySeconds);
+    this.running = { worker, run: worker.run() };
+  }
+
   /** Records an application with the given plan and starts its workflow. */
-  async launch(taskQueue: string, matters: PlannedMatter[], policy: Partial<ClockPolicy> = {}) {
+  async launch(matters: PlannedMatter[], policy: Partial<ClockPolicy> = {}, taskQueue = this.taskQueue) {
     const applicationId = `WT${Date.now()}${++this.seq}`;
     const steps = matters.map((m) => ({
       id: `${applicationId}-${m.code}`,
@@ -150,7 +165,8 @@ export class WorkflowHarness {
     const handle = this.step(applicationId, matterCode);
     for (let i = 0; i < 200; i++) {
       const state = await handle.query(stepStateQuery).catch(() => undefined);
-      if (state) return state;
+      // Started, and its first report (with the acceptance window) made.
+      if (state?.acceptanceDeadline) return state;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`step workflow ${handle.workflowId} never started`);
@@ -178,6 +194,10 @@ export class WorkflowHarness {
   }
 
   async close(): Promise<void> {
+    if (this.running) {
+      this.running.worker.shutdown();
+      await this.running.run;
+    }
     await this.db.close();
   }
 }

@@ -23,6 +23,7 @@ let h: WorkflowHarness;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   h = await WorkflowHarness.create(env);
+  await h.start();
 });
 
 afterAll(async () => {
@@ -46,10 +47,8 @@ const waitForStatus = async (appId: string, status: string) => {
 
 describe('application workflow', () => {
   it('when prerequisites are approved, then dependents start in parallel, and when all are approved the application completes', async () => {
-    const tq = 'wf-fanout';
-    const worker = await h.worker(tq);
-    await worker.runUntil(async () => {
-      const { applicationId: id, handle } = await h.launch(tq, [
+    {
+      const { applicationId: id, handle } = await h.launch([
         { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
         { code: 'LAND-PREREVIEW', dept: 'NRB', pre: ['PROJECT-FILING'], days: 10 },
         { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
@@ -73,14 +72,12 @@ describe('application workflow', () => {
       await approve(id, 'EIA-FORM', 'EEB');
       expect(await handle.result()).toBe('completed');
       expect((await applicationsRepo.find(h.db.db, id))!.status).toBe('completed');
-    });
+    }
   });
 
   it('when a step is rejected, then dependents wait; a resubmission runs a new attempt and the application can complete', async () => {
-    const tq = 'wf-reject';
-    const worker = await h.worker(tq);
-    await worker.runUntil(async () => {
-      const { applicationId: id, handle } = await h.launch(tq, [
+    {
+      const { applicationId: id, handle } = await h.launch([
         { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
         { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
       ]);
@@ -123,14 +120,12 @@ describe('application workflow', () => {
       const types = await h.eventTypes(id);
       expect(types.filter((t) => t === 'step_rejected')).toHaveLength(1);
       expect(types).toContain('step_resubmitted');
-    });
+    }
   });
 
   it('when the officer withdraws, then every open and blocked step is cancelled with the reason', async () => {
-    const tq = 'wf-withdraw';
-    const worker = await h.worker(tq);
-    await worker.runUntil(async () => {
-      const { applicationId: id, handle } = await h.launch(tq, [
+    {
+      const { applicationId: id, handle } = await h.launch([
         { code: 'PROJECT-FILING', dept: 'DRC', days: 1 },
         { code: 'EIA-FORM', dept: 'EEB', pre: ['PROJECT-FILING'], days: 15 },
       ]);
@@ -140,20 +135,15 @@ describe('application workflow', () => {
       ).toMatch(/proxy officer/);
       await handle.executeUpdate(withdrawUpdate, { args: [{ actor: h.officer, reason: '投资方决定暂缓建设' }] });
       expect(await handle.result()).toBe('withdrawn');
-    });
-    const steps = await stepsRepo.listByApplication(
-      h.db.db,
-      (await h.db.db.selectFrom('applications').select('id').orderBy('created_at', 'desc').executeTakeFirstOrThrow())
-        .id,
-    );
-    expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+      const steps = await stepsRepo.listByApplication(h.db.db, id);
+      expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+      expect(await h.eventTypes(id)).toEqual(expect.arrayContaining(['step_cancelled', 'application_withdrawn']));
+    }
   });
 
   it('when a joint session closes, then absent departments are deemed to agree and a disagreement needs attention', async () => {
-    const tq = 'wf-session';
-    const worker = await h.worker(tq);
-    await worker.runUntil(async () => {
-      const { applicationId: id, handle } = await h.launch(tq, [{ code: 'PROJECT-FILING', dept: 'DRC', days: 1 }]);
+    {
+      const { applicationId: id, handle } = await h.launch([{ code: 'PROJECT-FILING', dept: 'DRC', days: 1 }]);
       const schedule = (sessionId: string, invited: string[]) =>
         handle.executeUpdate(scheduleSessionUpdate, {
           args: [
@@ -218,6 +208,6 @@ describe('application workflow', () => {
       await waitForStatus(id, 'in_progress');
       await approve(id, 'PROJECT-FILING', 'DRC');
       expect(await handle.result()).toBe('completed');
-    });
+    }
   });
 });
