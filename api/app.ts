@@ -12,6 +12,10 @@ import { createDepartmentsRouter } from './routes/departments';
 import { createMattersRouter } from './routes/matters';
 import { createStepsRouter } from './routes/steps';
 import { createUsersRouter } from './routes/users';
+import { createCalendarRouter } from './routes/calendar';
+import { createNotificationsRouter } from './routes/notifications';
+import { createSessionsRouter } from './routes/sessions';
+import { createSupervisionRouter } from './routes/supervision';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -52,6 +56,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(createMattersRouter(deps));
   app.use(createApplicationsRouter(deps));
   app.use(createStepsRouter(deps));
+  app.use(createSessionsRouter(deps));
+  app.use(createSupervisionRouter(deps));
+  app.use(createCalendarRouter(deps));
+  app.use(createNotificationsRouter(deps));
 
   app.use('/api', () => {
     throw new HttpError(404, 'not_found', 'no such endpoint');

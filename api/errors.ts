@@ -50,6 +50,11 @@ export function translateError(err: unknown): HttpError | undefined {
     if (cause instanceof ApplicationFailure) {
       if (cause.type === FailureType.Forbidden) return forbidden(cause.message);
       if (cause.type === FailureType.InvalidInput) return badRequest(cause.message);
+      if (cause.type === FailureType.RateLimited) {
+        const next = /(\d{4}-\d{2}-\d{2}T[\d:.]+Z)/.exec(cause.message)?.[1];
+        const seconds = next ? Math.max(1, Math.ceil((Date.parse(next) - Date.now()) / 1000)) : 60;
+        return new HttpError(429, 'rate_limited', cause.message, undefined, { 'Retry-After': String(seconds) });
+      }
       return conflict(cause.message);
     }
     return conflict(err.message);

@@ -107,3 +107,53 @@ export const ApplicationListQuery = z.strictObject({
 });
 
 export const InboxQuery = z.strictObject({ ...Pagination });
+
+export const SupplementRequestBody = z.strictObject({
+  items: z.array(text(500)).min(1, 'list every missing item at once (一次性告知)').max(100),
+  reason: text(2000),
+});
+export const SupplementBody = z.strictObject({ note: text(2000) });
+export const SpecialProcedureBody = z.strictObject({
+  procedure: z.enum(['hearing', 'inspection', 'testing', 'appraisal', 'expert_review']),
+  reason: text(2000),
+});
+export const EndSpecialProcedureBody = z.strictObject({ note: text(2000) });
+export const ExtensionBody = z.strictObject({ workdays: z.number().int().min(1).max(60), reason: text(2000) });
+export const UrgeBody = z.strictObject({ message: text(500) });
+export const ReassignBody = z.strictObject({ assigneeId: z.string().min(1).max(100) });
+export const PaymentBody = z.strictObject({
+  amountFen: z.number().int().min(1).max(100_000_000),
+  receiptNo: text(100),
+});
+export const WithdrawBody = z.strictObject({ reason: text(2000) });
+export const ResubmitBody = z.strictObject({ matterCode: code, note: text(2000) });
+export const SessionBody = z.strictObject({
+  kind: z.enum(['site_inspection', 'review_meeting']),
+  topic: text(200),
+  scheduledAt: z.iso.datetime({ offset: true }),
+  location: text(200),
+  invitedDepartments: z
+    .array(code)
+    .min(1, 'invite at least one department')
+    .max(30)
+    .refine((a) => new Set(a).size === a.length, 'each department once'),
+});
+export const OpinionBody = z
+  .strictObject({ opinion: z.enum(['agree', 'disagree', 'agree_forward']), reason: text(2000).optional() })
+  .refine((o) => o.opinion !== 'disagree' || o.reason !== undefined, {
+    path: ['reason'],
+    message: 'a disagreement needs its reasons',
+  });
+export const CloseSessionBody = z.strictObject({ minutes: text(10_000) });
+export const AnswerCaseBody = z.strictObject({ answer: text(2000) });
+export const CaseIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,120}$/, 'malformed id') });
+export const CaseListQuery = z.strictObject({ status: z.enum(['open', 'closed']).optional(), ...Pagination });
+export const CalendarDayBody = z.strictObject({
+  date: z.iso.date(),
+  workday: z.boolean(),
+  note: text(200),
+});
+export const DateParams = z.object({ date: z.iso.date() });
+export const CalendarQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const StatsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+export const SessionIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'malformed id') });

@@ -1,10 +1,11 @@
 // Row → API shapes, as the contract names them.
-import type { ApplicationRow, StepRow } from '../db/schema';
+import type { ApplicationRow, CaseRow, SessionRow, StepRow } from '../db/schema';
 
 export interface StepView {
   id: string;
   applicationId: string;
   matterCode: string;
+  matterName: string;
   departmentCode: string;
   prerequisites: string[];
   status: StepRow['status'];
@@ -18,6 +19,19 @@ export interface StepView {
   overdue: boolean;
   certificateNo: string | null;
   reason: string | null;
+  promisedLimitDays: number;
+  acceptanceDeadline: string | null;
+  deemedAccepted: boolean;
+  yellowAt: string | null;
+  pausedWorkdays: number;
+  extensionDays: number;
+  pause: StepRow['pause'];
+  supplementItems: string[] | null;
+  assignee: { id: string; displayName: string } | null;
+  fee: { amountFen: number; paidAt: string | null; receiptNo: string | null } | null;
+  workdaysUsed: number | null;
+  escalationLevel: number;
+  lastUrgedAt: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -26,6 +40,7 @@ export const toStepView = (s: StepRow): StepView => ({
   id: s.id,
   applicationId: s.application_id,
   matterCode: s.matter_code,
+  matterName: s.matter_name,
   departmentCode: s.department_code,
   prerequisites: s.prerequisites,
   status: s.status,
@@ -39,6 +54,51 @@ export const toStepView = (s: StepRow): StepView => ({
   overdue: s.overdue,
   certificateNo: s.certificate_no,
   reason: s.reason,
+  promisedLimitDays: s.promised_limit_days,
+  acceptanceDeadline: iso(s.acceptance_deadline),
+  deemedAccepted: s.deemed_accepted,
+  yellowAt: iso(s.yellow_at),
+  pausedWorkdays: s.paused_workdays,
+  extensionDays: s.extension_days,
+  pause: s.pause,
+  supplementItems: s.supplement_items,
+  assignee: s.assignee_id ? { id: s.assignee_id, displayName: s.assignee_name ?? '' } : null,
+  fee: s.fee_amount_fen
+    ? { amountFen: s.fee_amount_fen, paidAt: iso(s.fee_paid_at), receiptNo: s.fee_receipt_no }
+    : null,
+  workdaysUsed: s.workdays_used,
+  escalationLevel: s.escalation_level,
+  lastUrgedAt: iso(s.last_urged_at),
+});
+
+export const toCaseView = (c: CaseRow) => ({
+  id: c.id,
+  stepId: c.step_id,
+  applicationId: c.application_id,
+  departmentCode: c.department_code,
+  attempt: c.attempt,
+  level: c.level,
+  openedAt: c.opened_at.toISOString(),
+  dueAt: c.due_at.toISOString(),
+  status: c.status,
+  outcome: c.outcome,
+  answer: c.answer,
+  answeredBy: c.answered_by,
+  closedAt: iso(c.closed_at),
+});
+
+export const toSessionView = (s: SessionRow) => ({
+  id: s.id,
+  applicationId: s.application_id,
+  kind: s.kind,
+  topic: s.topic,
+  scheduledAt: s.scheduled_at.toISOString(),
+  location: s.location,
+  invitedDepartments: s.invited_departments,
+  status: s.status,
+  opinions: s.opinions,
+  minutes: s.minutes,
+  closedAt: iso(s.closed_at),
 });
 
 export interface ApplicationSummary {

@@ -204,7 +204,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     const previous = openCase;
     const openedAt = nowIso();
     const dueAt = await acts.computeDeadline({ from: openedAt, workdays: policy.caseResponseDays });
-    const caseId = `${input.stepId}#a${input.attempt}#L${level}`;
+    const caseId = `${input.stepId}-A${input.attempt}-L${level}`;
     openCase = { caseId, level, dueAt, answered: false };
     s.escalationLevel = level;
     await acts.openCase({

@@ -1,16 +1,34 @@
-import { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Router, type Response } from 'express';
 import type { z } from 'zod';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
 import { stepsRepo } from '../../db/repositories/steps';
 import type { StepRow } from '../../db/schema';
-import { canReadApplication } from '../access';
-import { authenticate, currentUser, requireRole, type UserView } from '../auth';
+import { departmentsRepo } from '../../db/repositories/departments';
+import { sessionsRepo } from '../../db/repositories/sessions';
+import {
+  applicationWorkflowId,
+  resubmitUpdate,
+  scheduleSessionUpdate,
+  stepWorkflowId,
+  withdrawUpdate,
+} from '../../workflows/shared';
+import { assertOfficerOwns, canReadApplication } from '../access';
+import { asActor, authenticate, currentUser, requireRole, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { launchApplication } from '../services/applications';
-import { ApplicationListQuery, CreateApplicationBody, IdParams } from '../schemas';
-import { toApplicationSummary, toStepView } from '../views';
+import {
+  ApplicationListQuery,
+  CreateApplicationBody,
+  IdParams,
+  ResubmitBody,
+  SessionBody,
+  WithdrawBody,
+} from '../schemas';
+import { toApplicationSummary, toSessionView, toStepView } from '../views';
+import { updateIdFrom } from './steps';
 import { validate } from '../validate';
 
 /** Staff see their own department's steps in full and only the progress of the others. */
@@ -94,20 +112,117 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     res.json({ ...toApplicationSummary(application), steps: stepsFor(user, steps) });
   });
 
+  /** The Temporal Web UI page of a workflow, for supervisors following a case into the engine. */
+  const workflowLink = (workflowId: string) =>
+    `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
+
   router.get('/api/applications/:id/timeline', auth, validate({ params: IdParams }), async (req, res) => {
     const user = currentUser(res);
-    const { application } = await loadReadable(req.params.id as string, user);
+    const { application, steps } = await loadReadable(req.params.id as string, user);
+    const matterOf = new Map(steps.map((s) => [s.id, s.matter_code]));
     const events = await eventsRepo.timeline(db, application.id);
     res.json(
-      events.map((e) => ({
-        at: e.at.toISOString(),
-        type: e.type,
-        actor: { id: e.actor_id, displayName: e.actor_name },
-        ...(e.step_id ? { stepId: e.step_id } : {}),
-        detail: e.detail,
-      })),
+      events.map((e) => {
+        const matter = e.step_id ? matterOf.get(e.step_id) : undefined;
+        return {
+          at: e.at.toISOString(),
+          type: e.type,
+          actor: { id: e.actor_id, displayName: e.actor_name },
+          ...(e.step_id ? { stepId: e.step_id } : {}),
+          detail: e.detail,
+          workflowUrl: workflowLink(
+            matter ? stepWorkflowId(application.id, matter) : applicationWorkflowId(application.id),
+          ),
+        };
+      }),
     );
   });
+
+  const ownApplication = async (id: string, res: Response) => {
+    const application = await applicationsRepo.find(db, id);
+    if (!application) throw notFound('application');
+    assertOfficerOwns(currentUser(res), application, config);
+    return application;
+  };
+  const appHandle = (id: string) => temporal.workflow.getHandle(applicationWorkflowId(id));
+
+  router.post(
+    '/api/applications/:id/withdraw',
+    auth,
+    requireRole('officer'),
+    validate({ params: IdParams, body: WithdrawBody }),
+    async (req, res) => {
+      const application = await ownApplication(req.params.id as string, res);
+      const body = req.body as z.infer<typeof WithdrawBody>;
+      await appHandle(application.id).executeUpdate(withdrawUpdate, {
+        args: [{ actor: asActor(currentUser(res)), reason: body.reason }],
+        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+      });
+      const fresh = (await applicationsRepo.find(db, application.id))!;
+      res.json({
+        ...toApplicationSummary(fresh),
+        steps: (await stepsRepo.listByApplication(db, fresh.id)).map(toStepView),
+      });
+    },
+  );
+
+  router.post(
+    '/api/applications/:id/resubmit',
+    auth,
+    requireRole('officer'),
+    validate({ params: IdParams, body: ResubmitBody }),
+    async (req, res) => {
+      const application = await ownApplication(req.params.id as string, res);
+      const body = req.body as z.infer<typeof ResubmitBody>;
+      await appHandle(application.id).executeUpdate(resubmitUpdate, {
+        args: [{ actor: asActor(currentUser(res)), ...body }],
+        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+      });
+      const fresh = (await applicationsRepo.find(db, application.id))!;
+      res.json({
+        ...toApplicationSummary(fresh),
+        steps: (await stepsRepo.listByApplication(db, fresh.id)).map(toStepView),
+      });
+    },
+  );
+
+  router.get('/api/applications/:id/sessions', auth, validate({ params: IdParams }), async (req, res) => {
+    const { application } = await loadReadable(req.params.id as string, currentUser(res));
+    res.json((await sessionsRepo.listByApplication(db, application.id)).map(toSessionView));
+  });
+
+  router.post(
+    '/api/applications/:id/sessions',
+    auth,
+    requireRole('officer'),
+    validate({ params: IdParams, body: SessionBody }),
+    async (req, res) => {
+      const application = await ownApplication(req.params.id as string, res);
+      const body = req.body as z.infer<typeof SessionBody>;
+      const known = new Set((await departmentsRepo.list(db)).map((d) => d.code));
+      const unknown = body.invitedDepartments.filter((d) => !known.has(d));
+      if (unknown.length > 0) {
+        throw badRequest(
+          'unknown departments',
+          unknown.map((d) => ({ field: 'body.invitedDepartments', message: `unknown department ${d}` })),
+        );
+      }
+      const count = (await sessionsRepo.listByApplication(db, application.id)).length;
+      const sessionId = `${application.id}-S${count + 1}-${randomBytes(2).toString('hex').toUpperCase()}`;
+      const session = await appHandle(application.id).executeUpdate(scheduleSessionUpdate, {
+        args: [
+          {
+            actor: asActor(currentUser(res)),
+            sessionId,
+            ...body,
+            scheduledAt: new Date(body.scheduledAt).toISOString(),
+          },
+        ],
+        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+      });
+      res.status(201).json(session);
+    },
+  );
 
   return router;
 }

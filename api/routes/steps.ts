@@ -1,16 +1,73 @@
+// Department steps: the inbox, and every action on a step, each sent to the step's workflow
+// as an Update. The API authorizes first (role, department, ownership); the workflow's
+// validator is the last line and decides on the state.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
+import type { Role } from '../../domain/model';
+import { applicationsRepo } from '../../db/repositories/applications';
 import { stepsRepo } from '../../db/repositories/steps';
-import { acceptUpdate, decideUpdate, stepWorkflowId } from '../../workflows/shared';
-import { assertStaffOfStep } from '../access';
-import { asActor, authenticate, currentUser, requireRole } from '../auth';
+import { usersRepo } from '../../db/repositories/users';
+import type { StepRow } from '../../db/schema';
+import {
+  acceptUpdate,
+  decideUpdate,
+  endSpecialProcedureUpdate,
+  extendUpdate,
+  reassignUpdate,
+  recordPaymentUpdate,
+  requestSupplementUpdate,
+  startSpecialProcedureUpdate,
+  stepWorkflowId,
+  supplementUpdate,
+  urgeUpdate,
+} from '../../workflows/shared';
+import type { StepSnapshot } from '../../domain/projection';
+import { assertOfficerOwns, assertStaffOfStep } from '../access';
+import { asActor, authenticate, currentUser, requireRole, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../errors';
-import { DecisionBody, EmptyBody, IdParams, InboxQuery } from '../schemas';
+import {
+  DecisionBody,
+  EmptyBody,
+  EndSpecialProcedureBody,
+  ExtensionBody,
+  IdParams,
+  InboxQuery,
+  PaymentBody,
+  ReassignBody,
+  SpecialProcedureBody,
+  SupplementBody,
+  SupplementRequestBody,
+  UrgeBody,
+} from '../schemas';
 import { toStepView } from '../views';
 import { validate } from '../validate';
+
+/** An Idempotency-Key doubles as the update id: Temporal applies an update id once. */
+export function updateIdFrom(res: Response, key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw badRequest('invalid Idempotency-Key', [
+      { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
+    ]);
+  }
+  return `${currentUser(res).id}:${key}`;
+}
+
+interface StepAction<Body> {
+  path: string;
+  roles: Role[];
+  body: z.ZodType<Body>;
+  /** Scoping beyond the role: staff of the step's department, the officer who launched it. */
+  scope: 'department' | 'owner' | 'none';
+  // Each action pairs its own body schema with its own update; the table erases the pairing.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  update: UpdateDefinition<StepSnapshot, [any]>;
+  args: (body: Body, user: UserView, step: StepRow) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  status?: number;
+}
 
 export function createStepsRouter(deps: AppDeps): Router {
   const { db, config, temporal } = deps;
@@ -23,32 +80,17 @@ export function createStepsRouter(deps: AppDeps): Router {
     return step;
   };
 
-  /** An Idempotency-Key doubles as the update id: Temporal applies an update id once. */
-  const updateId = (res: Response, key: string | undefined): string | undefined => {
-    if (key === undefined) return undefined;
-    if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-      throw badRequest('invalid Idempotency-Key', [
-        { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
-      ]);
-    }
-    return `${currentUser(res).id}:${key}`;
-  };
-
   /**
-   * Runs an update on the step's workflow. A step becomes visible as submitted a moment before
-   * its parent has started the child workflow; an update in that moment waits for it.
+   * Runs an update on the step's workflow. A step shows as submitted a moment before its parent
+   * has started the child workflow; an update in that moment waits for it.
    */
-  const updateStep = async <Ret, Args extends [unknown]>(
-    step: { application_id: string; matter_code: string; status: string },
-    def: UpdateDefinition<Ret, Args>,
-    args: Args,
-    id: string | undefined,
-  ): Promise<Ret> => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const updateStep = async (step: StepRow, def: UpdateDefinition<StepSnapshot, [any]>, args: unknown, id?: string) => {
     if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
     const handle = temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
     for (let attempt = 0; ; attempt++) {
       try {
-        return await handle.executeUpdate(def, { args, updateId: id });
+        return await handle.executeUpdate(def, { args: [args], updateId: id });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError) || attempt >= 50) throw err;
         await new Promise((r) => setTimeout(r, 200));
@@ -70,39 +112,118 @@ export function createStepsRouter(deps: AppDeps): Router {
     res.json(toStepView(step));
   });
 
-  router.post(
-    '/api/steps/:id/accept',
-    auth,
-    requireRole('staff'),
-    validate({ params: IdParams, body: EmptyBody }),
-    async (req, res) => {
-      const user = currentUser(res);
-      const step = await loadStep(req.params.id as string);
-      assertStaffOfStep(user, step);
-      await updateStep(step, acceptUpdate, [{ actor: asActor(user) }], updateId(res, req.get('Idempotency-Key')));
-      res.json(toStepView(await loadStep(step.id)));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const actions: Array<StepAction<any>> = [
+    { path: 'accept', roles: ['staff'], body: EmptyBody, scope: 'department', update: acceptUpdate, args: () => ({}) },
+    {
+      path: 'supplement-request',
+      roles: ['staff'],
+      body: SupplementRequestBody,
+      scope: 'department',
+      update: requestSupplementUpdate,
+      args: (b: z.infer<typeof SupplementRequestBody>) => b,
     },
-  );
+    {
+      path: 'supplement',
+      roles: ['officer'],
+      body: SupplementBody,
+      scope: 'owner',
+      update: supplementUpdate,
+      args: (b: z.infer<typeof SupplementBody>) => b,
+    },
+    {
+      path: 'special-procedure',
+      roles: ['staff'],
+      body: SpecialProcedureBody,
+      scope: 'department',
+      update: startSpecialProcedureUpdate,
+      args: (b: z.infer<typeof SpecialProcedureBody>) => b,
+    },
+    {
+      path: 'special-procedure/end',
+      roles: ['staff'],
+      body: EndSpecialProcedureBody,
+      scope: 'department',
+      update: endSpecialProcedureUpdate,
+      args: (b: z.infer<typeof EndSpecialProcedureBody>) => b,
+    },
+    {
+      path: 'decision',
+      roles: ['staff'],
+      body: DecisionBody,
+      scope: 'department',
+      update: decideUpdate,
+      args: (b: z.infer<typeof DecisionBody>) => b,
+    },
+    {
+      path: 'extension',
+      roles: ['supervisor'],
+      body: ExtensionBody,
+      scope: 'none',
+      update: extendUpdate,
+      args: (b: z.infer<typeof ExtensionBody>) => b,
+    },
+    {
+      path: 'urge',
+      roles: ['supervisor'],
+      body: UrgeBody,
+      scope: 'none',
+      update: urgeUpdate,
+      args: (b: z.infer<typeof UrgeBody>) => b,
+      status: 202,
+    },
+    {
+      path: 'reassign',
+      roles: ['staff'],
+      body: ReassignBody,
+      scope: 'department',
+      update: reassignUpdate,
+      args: async (b: z.infer<typeof ReassignBody>, _user, step) => {
+        const assignee = await usersRepo.findById(db, b.assigneeId);
+        if (
+          !assignee ||
+          assignee.disabled ||
+          assignee.role !== 'staff' ||
+          assignee.department_code !== step.department_code
+        ) {
+          throw badRequest('unknown assignee', [
+            { field: 'body.assigneeId', message: `not an active staff member of department ${step.department_code}` },
+          ]);
+        }
+        return { assignee: { id: assignee.id, displayName: assignee.display_name } };
+      },
+    },
+    {
+      path: 'payment',
+      roles: ['cashier'],
+      body: PaymentBody,
+      scope: 'none',
+      update: recordPaymentUpdate,
+      args: (b: z.infer<typeof PaymentBody>) => b,
+    },
+  ];
 
-  router.post(
-    '/api/steps/:id/decision',
-    auth,
-    requireRole('staff'),
-    validate({ params: IdParams, body: DecisionBody }),
-    async (req, res) => {
+  for (const action of actions) {
+    const handler: RequestHandler = async (req, res) => {
       const user = currentUser(res);
       const step = await loadStep(req.params.id as string);
-      assertStaffOfStep(user, step);
-      const body = req.body as z.infer<typeof DecisionBody>;
-      await updateStep(
-        step,
-        decideUpdate,
-        [{ actor: asActor(user), ...body }],
-        updateId(res, req.get('Idempotency-Key')),
-      );
-      res.json(toStepView(await loadStep(step.id)));
-    },
-  );
+      if (action.scope === 'department') assertStaffOfStep(user, step);
+      if (action.scope === 'owner') {
+        const application = await applicationsRepo.find(db, step.application_id);
+        assertOfficerOwns(user, application!, config);
+      }
+      const args = { actor: asActor(user), ...(await action.args(req.body, user, step)) };
+      await updateStep(step, action.update, args, updateIdFrom(res, req.get('Idempotency-Key')));
+      res.status(action.status ?? 200).json(toStepView(await loadStep(step.id)));
+    };
+    router.post(
+      `/api/steps/:id/${action.path}`,
+      auth,
+      requireRole(...action.roles),
+      validate({ params: IdParams, body: action.body }),
+      handler,
+    );
+  }
 
   return router;
 }

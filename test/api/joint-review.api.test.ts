@@ -61,7 +61,8 @@ describe('a joint review through the API', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.status).toBe('in_review');
     expect(Date.parse(accepted.body.deadline)).toBeGreaterThan(Date.parse(accepted.body.acceptedAt));
-    expect(accepted.body.light).toBe('green');
+    // A 1-working-day limit has one day left from the start: yellow at once.
+    expect(accepted.body.light).toBe('yellow');
     // Accepting twice does not fit the state.
     const again = await drc.post(`/api/steps/${filingId}/accept`);
     expect(again.status).toBe(409);

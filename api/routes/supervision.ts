@@ -1,0 +1,116 @@
+// The supervision office (督查协调室): cases, the board of yellow and red steps, statistics;
+// and the department's answer to a case.
+import { Router } from 'express';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { stepsRepo } from '../../db/repositories/steps';
+import { supervisionRepo } from '../../db/repositories/supervision';
+import { answerCaseUpdate, stepWorkflowId } from '../../workflows/shared';
+import { asActor, authenticate, currentUser, requireRole } from '../auth';
+import type { AppDeps } from '../deps';
+import { forbidden, notFound } from '../errors';
+import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, StatsQuery } from '../schemas';
+import { toCaseView, toStepView } from '../views';
+import { validate } from '../validate';
+import { updateIdFrom } from './steps';
+
+export function createSupervisionRouter({ db, config, temporal }: AppDeps): Router {
+  const router = Router();
+  const auth = authenticate(db, config.jwtSecret);
+
+  // Supervisors and admins see every case; staff see their own department's.
+  router.get(
+    '/api/supervision/cases',
+    auth,
+    requireRole('supervisor', 'admin', 'staff'),
+    validate({ query: CaseListQuery }),
+    async (_req, res) => {
+      const user = currentUser(res);
+      const q = res.locals.query as z.infer<typeof CaseListQuery>;
+      const cases = await supervisionRepo.list(db, {
+        status: q.status,
+        departmentCode: user.role === 'staff' ? user.departmentCode! : undefined,
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize,
+      });
+      res.json(cases.map(toCaseView));
+    },
+  );
+
+  router.post(
+    '/api/supervision/cases/:id/answer',
+    auth,
+    requireRole('staff'),
+    validate({ params: CaseIdParams, body: AnswerCaseBody }),
+    async (req, res) => {
+      const user = currentUser(res);
+      const found = await supervisionRepo.find(db, req.params.id as string);
+      if (!found) throw notFound('supervision case');
+      if (found.department_code !== user.departmentCode)
+        throw forbidden('this case is addressed to another department');
+      const step = (await stepsRepo.find(db, found.step_id))!;
+      await temporal.workflow
+        .getHandle(stepWorkflowId(step.application_id, step.matter_code))
+        .executeUpdate(answerCaseUpdate, {
+          args: [
+            { actor: asActor(user), caseId: found.id, answer: (req.body as z.infer<typeof AnswerCaseBody>).answer },
+          ],
+          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+        });
+      res.json(toCaseView((await supervisionRepo.find(db, found.id))!));
+    },
+  );
+
+  router.get(
+    '/api/supervision/board',
+    auth,
+    requireRole('supervisor', 'admin'),
+    validate({ query: InboxQuery }),
+    async (_req, res) => {
+      const q = res.locals.query as z.infer<typeof InboxQuery>;
+      res.json((await stepsRepo.board(db, q.pageSize, (q.page - 1) * q.pageSize)).map(toStepView));
+    },
+  );
+
+  // Per department: decided steps in the period, on time, overdue, average working days used.
+  router.get(
+    '/api/stats/departments',
+    auth,
+    requireRole('supervisor', 'admin'),
+    validate({ query: StatsQuery }),
+    async (_req, res) => {
+      const q = res.locals.query as z.infer<typeof StatsQuery>;
+      let query = db
+        .selectFrom('steps')
+        .select((eb) => [
+          'department_code',
+          eb.fn.countAll<number>().as('decided'),
+          eb.fn.count<number>('id').filterWhere('overdue', '=', false).as('on_time'),
+          eb.fn.count<number>('id').filterWhere('overdue', '=', true).as('overdue'),
+          sql<number | null>`avg(workdays_used)`.as('avg_workdays'),
+        ])
+        .where('decided_at', 'is not', null)
+        .groupBy('department_code')
+        .orderBy('department_code');
+      if (q.from) query = query.where('decided_at', '>=', new Date(`${q.from}T00:00:00+08:00`));
+      if (q.to) query = query.where('decided_at', '<', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
+      const rows = await query.execute();
+      res.json(
+        rows.map((r) => {
+          const decided = Number(r.decided);
+          const onTime = Number(r.on_time);
+          return {
+            departmentCode: r.department_code,
+            decided,
+            onTime,
+            overdue: Number(r.overdue),
+            onTimeRate: decided === 0 ? null : Math.round((onTime / decided) * 1000) / 1000,
+            avgWorkdays: r.avg_workdays === null ? null : Math.round(Number(r.avg_workdays) * 10) / 10,
+          };
+        }),
+      );
+    },
+  );
+
+  return router;
+}
