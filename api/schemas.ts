@@ -77,6 +77,8 @@ export const CreateApplicationBody = z.strictObject({
     .max(50)
     .refine((a) => new Set(a).size === a.length, 'each matter once'),
 });
+export const PlanBody = z.strictObject({ matters: CreateApplicationBody.shape.matters });
+
 export type CreateApplicationInput = z.infer<typeof CreateApplicationBody>;
 
 export const EmptyBody = z.strictObject({});

@@ -18,11 +18,14 @@ import { assertOfficerOwns, canReadApplication } from '../access';
 import { asActor, authenticate, currentUser, requireRole, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
+import { buildPlan, PlanError } from '../../domain/plan';
+import { mattersRepo } from '../../db/repositories/matters';
 import { launchApplication } from '../services/applications';
 import {
   ApplicationListQuery,
   CreateApplicationBody,
   IdParams,
+  PlanBody,
   ResubmitBody,
   SessionBody,
   WithdrawBody,
@@ -76,6 +79,51 @@ export function createApplicationsRouter(deps: AppDeps): Router {
         .status(created ? 201 : 200)
         .location(`/api/applications/${application.id}`)
         .json({ ...toApplicationSummary(application), steps: steps.map(toStepView) });
+    },
+  );
+
+  // The plan as the wizard shows it before launch: prerequisites added, levels, the critical path.
+  router.post(
+    '/api/plan',
+    auth,
+    requireRole('officer', 'supervisor', 'admin'),
+    validate({ body: PlanBody }),
+    async (req, res) => {
+      const { matters } = req.body as z.infer<typeof PlanBody>;
+      const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
+      let plan;
+      try {
+        plan = buildPlan(catalog, matters);
+      } catch (err) {
+        if (err instanceof PlanError) {
+          throw badRequest(
+            err.message,
+            err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
+          );
+        }
+        throw err;
+      }
+      // The longest chain of promised limits: what the whole review takes if every step uses its limit.
+      const longest = new Map<string, number>();
+      for (const p of plan) {
+        const own = catalog.get(p.matterCode)!.promisedLimitDays;
+        longest.set(p.matterCode, own + Math.max(0, ...p.prerequisites.map((q) => longest.get(q) ?? 0)));
+      }
+      res.json({
+        steps: plan.map((p) => {
+          const m = catalog.get(p.matterCode)!;
+          return {
+            ...p,
+            matterName: m.name,
+            departmentCode: m.departmentCode,
+            stage: m.stage,
+            promisedLimitDays: m.promisedLimitDays,
+            fee: m.fee,
+          };
+        }),
+        addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
+        promisedWorkdaysOnCriticalPath: Math.max(0, ...longest.values()),
+      });
     },
   );
 
