@@ -4,6 +4,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
+import { authorize } from './authorize';
+import { idempotency } from './idempotency';
+import { createDocsRouter } from './openapi';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError, unavailable } from './errors';
 import { createApplicationsRouter } from './routes/applications';
@@ -35,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(authorize(deps.db, deps.config.jwtSecret));
+  app.use(idempotency(deps.db));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -50,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
 
+  app.use(createDocsRouter());
   app.use(createAuthRouter(deps));
   app.use(createUsersRouter(deps));
   app.use(createDepartmentsRouter(deps));

@@ -175,6 +175,16 @@ export interface CalendarDaysTable {
   created_at: CreatedAt;
 }
 
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  /** Null while the first request is still running. */
+  status_code: number | null;
+  response: Json<unknown> | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -186,6 +196,7 @@ export interface Database {
   supervision_cases: SupervisionCasesTable;
   notifications: NotificationsTable;
   joint_sessions: JointSessionsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

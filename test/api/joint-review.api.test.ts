@@ -123,7 +123,9 @@ describe('a joint review through the API', () => {
     const first = await officer.post('/api/applications', body, { 'Idempotency-Key': 'launch-1' });
     const second = await officer.post('/api/applications', body, { 'Idempotency-Key': 'launch-1' });
     expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
+    // The first answer again, replayed; nothing was launched twice.
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     const other = await officer.post('/api/applications', applicationBody(['EIA-FORM']), {
       'Idempotency-Key': 'launch-1',

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { prepareDatabase } from '../../api/bootstrap';
 import { loadConfig, type Config } from '../../lib/config';
@@ -14,6 +15,7 @@ import { createDevServerEnv } from './temporal';
 
 export interface Stack {
   baseUrl: string;
+  app: Express;
   db: TestDatabase;
   env: TestWorkflowEnvironment;
   config: Config;
@@ -46,6 +48,7 @@ export async function startStack(overrides: Partial<Config> = {}): Promise<Stack
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    app,
     db,
     env,
     config,

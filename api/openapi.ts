@@ -1,0 +1,125 @@
+// The OpenAPI 3.1 document, generated from the route table and its zod schemas (the same
+// schemas that validate requests), and the interactive reference page at /docs.
+import path from 'node:path';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { ROUTES, type RouteSpec } from './route-table';
+
+const ERROR_RESPONSES: Record<string, string> = {
+  '400': 'invalid_request: the details name each offending field',
+  '401': 'unauthenticated',
+  '403': 'forbidden: wrong role, department or ownership',
+  '404': 'not_found',
+  '409': 'conflict: the action does not fit the current state',
+  '413': 'payload_too_large',
+  '429': 'rate_limited',
+  '503': 'unavailable: the database or Temporal does not answer; retry after Retry-After',
+};
+
+const jsonSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+
+function parameters(spec: RouteSpec) {
+  const out: Array<Record<string, unknown>> = [];
+  for (const [where, schema] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
+    if (!schema) continue;
+    const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, s] of Object.entries(js.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+    }
+  }
+  if (spec.idempotent) {
+    out.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'Same key and body: the first answer again. Same key, other body: 409.',
+      schema: { type: 'string', maxLength: 200 },
+    });
+  }
+  return out;
+}
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of ROUTES) {
+    const p = spec.path.replace(/:(\w+)/g, '{$1}');
+    const responses: Record<string, unknown> = {
+      [String(spec.success)]: { description: 'success', content: { 'application/json': { schema: {} } } },
+    };
+    for (const [code, description] of Object.entries(ERROR_RESPONSES)) {
+      if (spec.access === 'public' && (code === '401' || code === '403')) continue;
+      responses[code] = {
+        description,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    paths[p] ??= {};
+    paths[p][spec.method] = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      operationId: `${spec.method}${spec.path.replace(/[/:{}-]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      description: `Access: ${spec.access === 'public' ? 'anyone' : spec.access === 'user' ? 'any signed-in user' : spec.access.join(', ')}. Scope: ${spec.scope}.`,
+      ...(spec.access === 'public' ? {} : { security: [{ bearer: [] }] }),
+      parameters: parameters(spec),
+      ...(spec.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Joint-approval orchestrator API (联合审批)',
+      version: '1.0.0',
+      description: 'Investment-project joint approval at a county administrative approval service center.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: {
+                  type: 'array',
+                  items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}
+
+export function createDocsRouter(): Router {
+  const router = Router();
+  const document = buildOpenApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  // Swagger UI from its npm distribution; the initializer points it at our document.
+  router.get('/docs/swagger-initializer.js', (_req, res) => {
+    res
+      .type('application/javascript')
+      .send(
+        "window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true }); };",
+      );
+  });
+  router.use('/docs', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json'))));
+  return router;
+}
