@@ -4,7 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // ignoreDynamic keeps `await import()` as is, so ESM-only packages load (node --experimental-vm-modules).
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: true } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: true } }],
+  },
   testTimeout: 120_000,
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
 };

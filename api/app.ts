@@ -1,5 +1,6 @@
 // Builds the Express app without listening, so tests mount it on a random port.
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  // CORS stays closed unless the center lists the origins that may call the API from a browser.
+  if (deps.config.corsOrigins.length > 0) app.use(cors({ origin: [...deps.config.corsOrigins], maxAge: 600 }));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use(authorize(deps.db, deps.config.jwtSecret));
   app.use(idempotency(deps.db));
@@ -48,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
       throw unavailable('the database does not answer');
     }
     try {
-      await deps.temporal.workflowService.getSystemInfo({});
+      await deps.temporal.withDeadline(Date.now() + 3_000, () => deps.temporal.workflowService.getSystemInfo({}));
     } catch {
       throw unavailable('Temporal does not answer');
     }

@@ -70,6 +70,14 @@ export const ROUTES: RouteSpec[] = [
     query: S.InboxQuery,
   }),
 
+  route({
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The administrative audit log, newest first',
+    tag: 'admin',
+    access: ['admin'],
+    query: S.InboxQuery,
+  }),
   route({ method: 'get', path: '/api/users', summary: 'Users', tag: 'admin', access: ['admin'] }),
   route({
     method: 'post',

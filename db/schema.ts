@@ -185,6 +185,16 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  target: string;
+  detail: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -197,6 +207,7 @@ export interface Database {
   notifications: NotificationsTable;
   joint_sessions: JointSessionsTable;
   idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import { addCivilDays, shanghaiDate, WorkCalendar } from '../../domain/calendar';
+import { auditRepo } from '../../db/repositories/audit';
 import { calendarRepo } from '../../db/repositories/calendar';
 import { stepsRepo } from '../../db/repositories/steps';
 import { publishedHolidayTable } from '../../lib/holiday-table';
@@ -62,6 +63,12 @@ export function createCalendarRouter({ db, temporal, log }: AppDeps): Router {
   router.post('/api/calendar/days', validate({ body: CalendarDayBody }), async (req, res) => {
     const body = req.body as z.infer<typeof CalendarDayBody>;
     await calendarRepo.put(db, { ...body, createdBy: currentUser(res).username });
+    await auditRepo.record(db, {
+      actor: currentUser(res),
+      action: 'calendar_day_saved',
+      target: body.date,
+      detail: { workday: body.workday, note: body.note },
+    });
     const recomputed = await notifyOpenSteps(`${body.date} ${body.workday ? 'working day' : 'holiday'}: ${body.note}`);
     res.status(201).json({ ...body, openStepsRecomputed: recomputed });
   });
@@ -69,6 +76,7 @@ export function createCalendarRouter({ db, temporal, log }: AppDeps): Router {
   router.delete('/api/calendar/days/:date', validate({ params: DateParams }), async (req, res) => {
     const date = req.params.date as string;
     if (!(await calendarRepo.remove(db, date))) throw notFound('calendar entry');
+    await auditRepo.record(db, { actor: currentUser(res), action: 'calendar_day_removed', target: date, detail: {} });
     const recomputed = await notifyOpenSteps(`${date} entry removed`);
     res.json({ date, removed: true, openStepsRecomputed: recomputed });
   });

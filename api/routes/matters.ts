@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import { findCycle } from '../../domain/plan';
+import { auditRepo } from '../../db/repositories/audit';
 import { departmentsRepo } from '../../db/repositories/departments';
+import { currentUser } from '../auth';
 import { mattersRepo, type Matter } from '../../db/repositories/matters';
 
 import type { AppDeps } from '../deps';
@@ -44,6 +46,17 @@ export function createMattersRouter({ db }: AppDeps): Router {
       ]);
     }
     await mattersRepo.upsert(db, matter);
+    await auditRepo.record(db, {
+      actor: currentUser(res),
+      action: 'matter_saved',
+      target: matter.code,
+      detail: {
+        name: matter.name,
+        promisedLimitDays: matter.promisedLimitDays,
+        fee: matter.fee,
+        prerequisites: matter.prerequisites,
+      },
+    });
     res.json(matter);
   });
 

@@ -31,19 +31,22 @@ function requestHash(input: CreateApplicationInput): string {
 }
 
 async function startWorkflow(deps: ApplicationServiceDeps, input: ApplicationWorkflowInput): Promise<void> {
-  await deps.temporal.workflow.start('applicationWorkflow', {
-    workflowId: applicationWorkflowId(input.applicationId),
-    taskQueue: deps.taskQueue,
-    args: [input],
-    // Same id → same workflow: a retried launch attaches to the one already running.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: [
-      { key: SearchAttr.applicationId, value: input.applicationId },
-      { key: SearchAttr.departmentCodes, value: [...new Set(input.steps.map((s) => s.departmentCode))].sort() },
-      { key: SearchAttr.applicationStatus, value: 'in_progress' },
-    ],
-  });
+  // Fail fast when Temporal is down: the officer gets a 503 in seconds, not a hanging request.
+  await deps.temporal.withDeadline(Date.now() + 8_000, () =>
+    deps.temporal.workflow.start('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.applicationId),
+      taskQueue: deps.taskQueue,
+      args: [input],
+      // Same id → same workflow: a retried launch attaches to the one already running.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SearchAttr.applicationId, value: input.applicationId },
+        { key: SearchAttr.departmentCodes, value: [...new Set(input.steps.map((s) => s.departmentCode))].sort() },
+        { key: SearchAttr.applicationStatus, value: 'in_progress' },
+      ],
+    }),
+  );
 }
 
 /** The workflow input of a recorded application, from its rows (the plan as fixed at launch). */
