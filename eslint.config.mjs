@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The UI reads the API's JSON; typing it from /openapi.json is the next step (issue 5 note).
+    files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     // Tests read JSON answers the way a client does; typing every body would add nothing.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,5 +1,7 @@
 // Builds the Express app without listening, so tests mount it on a random port.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -8,6 +10,7 @@ import { pinoHttp } from 'pino-http';
 import { authorize } from './authorize';
 import { idempotency } from './idempotency';
 import { createDocsRouter } from './openapi';
+import { projectRoot } from '../lib/paths';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError, unavailable } from './errors';
 import { createApplicationsRouter } from './routes/applications';
@@ -73,6 +76,12 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', () => {
     throw new HttpError(404, 'not_found', 'no such endpoint');
   });
+  // The web UI (web/dist, built by `npm run build`): files, and index.html for client-side routes.
+  const webDist = path.join(projectRoot(), 'web', 'dist');
+  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|docs|openapi\.json|healthz).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html')));
+  }
   app.use(errorHandler(deps.log));
   return app;
 }

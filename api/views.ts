@@ -1,4 +1,5 @@
 // Row → API shapes, as the contract names them.
+import type { WorkingTime } from '../domain/calendar';
 import type { ApplicationRow, CaseRow, SessionRow, StepRow } from '../db/schema';
 
 export interface StepView {
@@ -120,3 +121,16 @@ export const toApplicationSummary = (a: ApplicationRow): ApplicationSummary => (
   createdAt: a.created_at.toISOString(),
   updatedAt: a.updated_at.toISOString(),
 });
+
+/** Working days left until the step's current deadline (the acceptance deadline while at the window). */
+export function withRemaining<T extends Pick<StepView, 'status' | 'deadline' | 'acceptanceDeadline'>>(
+  step: T,
+  time: WorkingTime,
+  now = new Date(),
+): T & { remainingWorkdays: number | null } {
+  const due =
+    step.status === 'submitted' ? step.acceptanceDeadline : step.status === 'in_review' ? step.deadline : null;
+  if (!due) return { ...step, remainingWorkdays: null };
+  const end = new Date(due);
+  return { ...step, remainingWorkdays: end <= now ? 0 : time.workdaysBetween(now, end) };
+}

@@ -30,7 +30,8 @@ import {
   SessionBody,
   WithdrawBody,
 } from '../schemas';
-import { toApplicationSummary, toSessionView, toStepView } from '../views';
+import { toApplicationSummary, toSessionView, toStepView, withRemaining } from '../views';
+import { createWorkingTimeSource } from '../../activities/calendar';
 import { updateIdFrom } from './steps';
 import { validate } from '../validate';
 
@@ -53,6 +54,7 @@ function stepsFor(user: UserView, steps: StepRow[]) {
 export function createApplicationsRouter(deps: AppDeps): Router {
   const { db, config, temporal } = deps;
   const router = Router();
+  const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
   router.post('/api/applications', validate({ body: CreateApplicationBody }), async (req, res) => {
     const key = req.get('Idempotency-Key') ?? null;
@@ -138,7 +140,11 @@ export function createApplicationsRouter(deps: AppDeps): Router {
   router.get('/api/applications/:id', validate({ params: IdParams }), async (req, res) => {
     const user = currentUser(res);
     const { application, steps } = await loadReadable(req.params.id as string, user);
-    res.json({ ...toApplicationSummary(application), steps: stepsFor(user, steps) });
+    const time = await workingTime.current();
+    res.json({
+      ...toApplicationSummary(application),
+      steps: stepsFor(user, steps).map((s) => ('deadline' in s ? withRemaining(s, time) : s)),
+    });
   });
 
   /** The Temporal Web UI page of a workflow, for supervisors following a case into the engine. */

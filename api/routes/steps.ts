@@ -41,7 +41,8 @@ import {
   SupplementRequestBody,
   UrgeBody,
 } from '../schemas';
-import { toStepView } from '../views';
+import { toStepView, withRemaining } from '../views';
+import { createWorkingTimeSource } from '../../activities/calendar';
 import { validate } from '../validate';
 
 /** An Idempotency-Key doubles as the update id: Temporal applies an update id once. */
@@ -70,6 +71,7 @@ interface StepAction<Body> {
 export function createStepsRouter(deps: AppDeps): Router {
   const { db, config, temporal } = deps;
   const router = Router();
+  const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
   const loadStep = async (id: string) => {
     const step = await stepsRepo.find(db, id);
@@ -102,7 +104,8 @@ export function createStepsRouter(deps: AppDeps): Router {
     const user = currentUser(res);
     const q = res.locals.query as z.infer<typeof InboxQuery>;
     const steps = await stepsRepo.inbox(db, user.departmentCode!, q.pageSize, (q.page - 1) * q.pageSize);
-    res.json(steps.map(toStepView));
+    const time = await workingTime.current();
+    res.json(steps.map((s) => withRemaining(toStepView(s), time)));
   });
 
   router.get('/api/steps/:id', validate({ params: IdParams }), async (req, res) => {

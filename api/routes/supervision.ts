@@ -10,12 +10,14 @@ import { asActor, currentUser } from '../auth';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, StatsQuery } from '../schemas';
-import { toCaseView, toStepView } from '../views';
+import { toCaseView, toStepView, withRemaining } from '../views';
+import { createWorkingTimeSource } from '../../activities/calendar';
 import { validate } from '../validate';
 import { updateIdFrom } from './steps';
 
-export function createSupervisionRouter({ db, temporal }: AppDeps): Router {
+export function createSupervisionRouter({ db, temporal, config }: AppDeps): Router {
   const router = Router();
+  const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
   // Supervisors and admins see every case; staff see their own department's.
   router.get('/api/supervision/cases', validate({ query: CaseListQuery }), async (_req, res) => {
@@ -61,7 +63,10 @@ export function createSupervisionRouter({ db, temporal }: AppDeps): Router {
 
   router.get('/api/supervision/board', validate({ query: InboxQuery }), async (_req, res) => {
     const q = res.locals.query as z.infer<typeof InboxQuery>;
-    res.json((await stepsRepo.board(db, q.pageSize, (q.page - 1) * q.pageSize)).map(toStepView));
+    const time = await workingTime.current();
+    res.json(
+      (await stepsRepo.board(db, q.pageSize, (q.page - 1) * q.pageSize)).map((s) => withRemaining(toStepView(s), time)),
+    );
   });
 
   // Per department: decided steps in the period, on time, overdue, average working days used.

@@ -170,7 +170,8 @@ describe('OpenAPI', () => {
     const mounted: string[] = [];
     const walk = (stackLayers: any[]) => {
       for (const layer of stackLayers) {
-        if (layer.route) for (const m of Object.keys(layer.route.methods)) mounted.push(`${m} ${layer.route.path}`);
+        if (layer.route && typeof layer.route.path === 'string')
+          for (const m of Object.keys(layer.route.methods)) mounted.push(`${m} ${layer.route.path}`);
         else if (layer.handle?.stack) walk(layer.handle.stack);
       }
     };

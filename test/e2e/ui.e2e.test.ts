@@ -1,0 +1,162 @@
+// The web UI in Debian's Chromium against the real stack on the training clock (one working
+// day = 2 s): an officer launches a three-matter review in the wizard, two departments act at
+// their windows, the filing turns red and shows on the supervisor's board, the supervisor urges,
+// the steps are approved and the application completes. Screenshots of each role's main page
+// go to test-artifacts/ (git-ignored).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../lib/paths';
+import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
+import { creditCode } from '../helpers/fixtures';
+
+const ARTIFACTS = path.join(projectRoot(), 'test-artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM))
+    execFileSync('bash', [path.join(projectRoot(), 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
+  if (!fs.existsSync(path.join(projectRoot(), 'web', 'dist', 'index.html'))) {
+    execFileSync('npm', ['run', 'build:web'], { cwd: projectRoot(), stdio: 'inherit' });
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack({ workdaySeconds: 2 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${stack.baseUrl}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', 'demo1234');
+  await page.click('button[type=submit]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('the web UI', () => {
+  it('when the public opens the service guide, then every matter shows its five publics in Chinese', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${stack.baseUrl}/guide`);
+    await page.waitForSelector('text=建筑工程施工许可证');
+    expect(await page.textContent('body')).toContain('承诺时限');
+    await page.fill('input.search', '消防');
+    await page.waitForFunction("document.querySelectorAll('.guide article').length === 1");
+    await shot(page, 'public-guide');
+  });
+
+  it('when a three-matter review runs through every role, then the overdue step reaches the board, is urged and approved, and the application completes', async () => {
+    // Officer: the wizard, with the plan shown before launch.
+    const officer = await signIn('officer');
+    await officer.goto(`${stack.baseUrl}/applications/new`);
+    await officer.fill('input[name="investor.name"]', '根河新能源有限公司');
+    await officer.fill('input[name="investor.creditCode"]', creditCode());
+    await officer.fill('input[name="investor.contactName"]', '李明');
+    await officer.fill('input[name="investor.phone"]', '13800000000');
+    await officer.click('text=下一步');
+    await officer.fill('input[name="project.name"]', '根河光伏电站项目');
+    await officer.fill('input[name="project.investmentWanYuan"]', '12000');
+    await officer.fill('input[name="project.location"]', '根河市');
+    await officer.fill('input[name="project.industry"]', '新能源');
+    await officer.click('text=下一步');
+    for (const code of ['PROJECT-FILING', 'EIA-FORM', 'SOIL-WATER'])
+      await officer.check(`input[name="matter-${code}"]`);
+    await officer.click('text=下一步');
+    await officer.waitForSelector('text=第 2 批（并联办理）');
+    await shot(officer, 'officer-plan');
+    await officer.click('button:has-text("发起联合审批")');
+    await officer.waitForURL(/\/applications\/JA\d+/);
+    const appId = officer.url().split('/').pop()!;
+
+    // DRC window: inbox, accept; the 1-day filing goes red on the training clock.
+    const drc = await signIn('staff.drc');
+    await drc.waitForSelector('tr[data-step="PROJECT-FILING"]');
+    await shot(drc, 'staff-inbox');
+    await drc.click('tr[data-step="PROJECT-FILING"] a');
+    await drc.click('button:has-text("受理")');
+    await drc.waitForSelector('[data-light="yellow"], [data-light="red"]');
+
+    // Supervisor: the board shows it red; urge.
+    const supervisor = await signIn('supervisor');
+    await supervisor.waitForSelector('tr[data-step="PROJECT-FILING"] [data-light="red"]', { timeout: 30_000 });
+    await supervisor.click('tr[data-step="PROJECT-FILING"] button:has-text("催办")');
+    await supervisor.waitForSelector('[role=status]');
+    await shot(supervisor, 'supervisor-board');
+
+    // DRC approves (late); EEB at its window accepts and approves; WRB's step goes through the API.
+    await drc.click('button:has-text("准予许可")');
+    await drc.waitForSelector('text=准予许可');
+    const eeb = await signIn('staff.eeb');
+    await eeb.waitForSelector('tr[data-step="EIA-FORM"]', { timeout: 30_000 });
+    await eeb.click('tr[data-step="EIA-FORM"] a');
+    await eeb.waitForSelector('button:has-text("准予许可"), button:has-text("受理")');
+    if (await eeb.isVisible('button:has-text("受理")')) await eeb.click('button:has-text("受理")');
+    await eeb.click('button:has-text("准予许可")');
+    const wrb = await ApiClient.login(stack.baseUrl, 'staff.wrb');
+    const soil = `${appId}-SOIL-WATER`;
+    await eventually(async () => (await wrb.get(`/api/steps/${soil}`)).body.status !== 'blocked');
+    await wrb.post(`/api/steps/${soil}/accept`);
+    await wrb.post(`/api/steps/${soil}/decision`, { outcome: 'approved' });
+
+    // Officer: the application completes; its timeline tells the story.
+    await officer.goto(`${stack.baseUrl}/applications/${appId}`);
+    await officer.waitForSelector('h1 >> text=已办结', { timeout: 30_000 });
+    const timeline = await officer.textContent('.timeline');
+    expect(timeline).toContain('催办');
+    expect(timeline).toContain('超期（红灯），立案督办');
+    expect(await officer.locator('[data-event="supervision_escalated"]').count()).toBeGreaterThanOrEqual(1);
+    await shot(officer, 'officer-application');
+    await officer.goto(`${stack.baseUrl}/applications`);
+    await officer.waitForSelector(`text=${appId}`);
+    await shot(officer, 'officer-applications');
+
+    // Cashier and admin main pages, with real data.
+    const cashier = await signIn('cashier');
+    await cashier.waitForSelector('h1:has-text("收费处")');
+    await shot(cashier, 'cashier-fees');
+    const admin = await signIn('admin');
+    await admin.waitForSelector('text=综合室管理员');
+    await admin.waitForSelector('td:has-text("officer")');
+    await shot(admin, 'admin-calendar');
+  }, 180_000);
+
+  it('when a rejection lacks reasons, then the API message shows next to the field; English is one click away', async () => {
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const created = await officerApi.post('/api/applications', {
+      project: { name: '测试项目', investmentWanYuan: 10, location: '根河市', industry: '制造业' },
+      investor: { name: '某公司', creditCode: creditCode(), contactName: '王', phone: '13900000000' },
+      matters: ['PROJECT-FILING'],
+    });
+    const stepId = created.body.steps[0].id;
+    const drc = await signIn('staff.drc');
+    await drc.goto(`${stack.baseUrl}/steps/${stepId}`);
+    await drc.click('button:has-text("不予许可")');
+    await drc.waitForSelector('.field-error');
+    expect(await drc.textContent('.field-error')).toContain('理由');
+    await drc.click('button:has-text("English")');
+    await drc.waitForSelector('button:has-text("Reject")');
+  });
+});

@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
+import { session, type User } from './api';
+import { toggleLanguage } from './i18n';
+import { AdminPage } from './pages/Admin';
+import { ApplicationPage } from './pages/Application';
+import { CashierPage } from './pages/Cashier';
+import { GuidePage } from './pages/Guide';
+import { LoginPage } from './pages/Login';
+import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
+import { InboxPage, StepPage } from './pages/Staff';
+import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
+
+const HOME: Record<User['role'], string> = {
+  officer: '/applications',
+  staff: '/inbox',
+  supervisor: '/board',
+  cashier: '/fees',
+  admin: '/admin',
+};
+
+const NAV: Record<User['role'], Array<[string, string]>> = {
+  officer: [
+    ['/applications', 'nav.applications'],
+    ['/applications/new', 'nav.newApplication'],
+  ],
+  staff: [
+    ['/inbox', 'nav.inbox'],
+    ['/cases', 'nav.cases'],
+  ],
+  supervisor: [
+    ['/board', 'nav.board'],
+    ['/cases', 'nav.cases'],
+    ['/applications', 'nav.applications'],
+    ['/stats', 'nav.stats'],
+  ],
+  cashier: [['/fees', 'nav.fees']],
+  admin: [
+    ['/admin', 'nav.calendar'],
+    ['/stats', 'nav.stats'],
+  ],
+};
+
+export function App() {
+  const { t } = useTranslation();
+  const [user, setUser] = useState<User | null>(session.user);
+  const navigate = useNavigate();
+  const signOut = () => {
+    session.clear();
+    setUser(null);
+    navigate('/login');
+  };
+  return (
+    <div className="app">
+      <header>
+        <Link to="/" className="brand">
+          {t('app.title')} <small>{t('app.center')}</small>
+        </Link>
+        <nav>
+          <NavLink to="/guide">{t('nav.guide')}</NavLink>
+          {user &&
+            NAV[user.role].map(([to, key]) => (
+              <NavLink key={to} to={to} end>
+                {t(key)}
+              </NavLink>
+            ))}
+        </nav>
+        <div className="who">
+          <button type="button" className="link" onClick={toggleLanguage}>
+            {t('app.language')}
+          </button>
+          {user ? (
+            <>
+              <span>
+                {user.displayName} · {t(`roles.${user.role}`)}
+              </span>
+              <button type="button" onClick={signOut}>
+                {t('app.signOut')}
+              </button>
+            </>
+          ) : (
+            <NavLink to="/login">{t('nav.login')}</NavLink>
+          )}
+        </div>
+      </header>
+      <main>
+        <Routes>
+          <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
+          <Route path="/guide" element={<GuidePage />} />
+          <Route
+            path="/login"
+            element={
+              <LoginPage
+                onLogin={(u) => {
+                  setUser(u);
+                  navigate(HOME[u.role]);
+                }}
+              />
+            }
+          />
+          {user && (
+            <>
+              <Route path="/applications" element={<ApplicationsPage />} />
+              <Route path="/applications/new" element={<NewApplicationPage />} />
+              <Route path="/applications/:id" element={<ApplicationPage user={user} />} />
+              <Route path="/inbox" element={<InboxPage />} />
+              <Route path="/steps/:id" element={<StepPage />} />
+              <Route path="/board" element={<BoardPage />} />
+              <Route path="/cases" element={<CasesPage user={user} />} />
+              <Route path="/stats" element={<StatsPage />} />
+              <Route path="/fees" element={<CashierPage />} />
+              <Route path="/admin" element={<AdminPage />} />
+            </>
+          )}
+          <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api';
+import { ErrorBox, Field, useLoad } from '../components';
+
+/** The general office (综合室): the holiday calendar editor and the users. */
+export function AdminPage() {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>();
+  const [entry, setEntry] = useState({ date: '', workday: false, note: '' });
+  const calendar = useLoad(() => api('GET', '/api/calendar'), []);
+  const users = useLoad(() => api<any[]>('GET', '/api/users'), []);
+  const save = async () => {
+    try {
+      await api('POST', '/api/calendar/days', entry);
+      setError(undefined);
+      calendar.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const remove = async (date: string) => {
+    try {
+      await api('DELETE', `/api/calendar/days/${date}`);
+      calendar.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  return (
+    <section>
+      <h1>{t('nav.calendar')}</h1>
+      {(calendar.data?.warnings ?? []).map((w: string) => (
+        <p key={w} className="error">
+          {t('calendarWarning')}：{w}
+        </p>
+      ))}
+      <div className="form card">
+        <Field label={t('fields.date')} error={fieldError('body.date')}>
+          <input type="date" value={entry.date} onChange={(e) => setEntry({ ...entry, date: e.target.value })} />
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={entry.workday}
+            onChange={(e) => setEntry({ ...entry, workday: e.target.checked })}
+          />{' '}
+          {t('fields.workday')}
+        </label>
+        <Field label={t('fields.note')} error={fieldError('body.note')}>
+          <input value={entry.note} onChange={(e) => setEntry({ ...entry, note: e.target.value })} />
+        </Field>
+        <button type="button" onClick={save}>
+          {t('actions.save')}
+        </button>
+        <ErrorBox error={error} />
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('fields.date')}</th>
+            <th />
+            <th>{t('fields.note')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(calendar.data?.adminEntries ?? []).map((e: any) => (
+            <tr key={e.date}>
+              <td>{e.date}</td>
+              <td>{e.workday ? t('fields.workday') : t('fields.holiday')}</td>
+              <td>{e.note}</td>
+              <td>
+                <button type="button" className="secondary" onClick={() => remove(e.date)}>
+                  {t('actions.remove')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('nav.users')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('login.username')}</th>
+            <th>{t('fields.name')}</th>
+            <th>{t('fields.role')}</th>
+            <th>{t('fields.department')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data ?? []).map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>{t(`roles.${u.role}`)}</td>
+              <td>{u.departmentCode ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, session, type User } from '../api';
+import { ErrorBox, Field } from '../components';
+
+export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ token: string; user: User }>('POST', '/api/auth/login', { username, password });
+      session.set(r.token, r.user);
+      onLogin(r.user);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 401 ? t('login.failed') : err);
+    }
+  };
+  return (
+    <form className="card narrow" onSubmit={submit}>
+      <h1>{t('nav.login')}</h1>
+      <Field label={t('login.username')}>
+        <input name="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />
+      </Field>
+      <Field label={t('login.password')}>
+        <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      </Field>
+      <ErrorBox error={error} />
+      <button type="submit">{t('login.submit')}</button>
+    </form>
+  );
+}

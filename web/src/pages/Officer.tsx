@@ -1,0 +1,218 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+import { api, ApiError } from '../api';
+import { ErrorBox, Field, formatTime, StatusBadge, useLoad, yuan } from '../components';
+
+export function ApplicationsPage() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(
+    () => api<{ items: any[]; total: number }>('GET', '/api/applications?pageSize=100'),
+    [],
+    5000,
+  );
+  return (
+    <section>
+      <h1>{t('nav.applications')}</h1>
+      <ErrorBox error={error} />
+      {data && data.items.length === 0 && <p className="empty">{t('empty.applications')}</p>}
+      {data && data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('fields.id')}</th>
+              <th>{t('fields.projectName')}</th>
+              <th>{t('fields.investorName')}</th>
+              <th>{t('fields.status')}</th>
+              <th>{t('fields.createdAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <Link to={`/applications/${a.id}`}>{a.id}</Link>
+                </td>
+                <td>{a.project.name}</td>
+                <td>{a.investor.name}</td>
+                <td>
+                  <StatusBadge status={a.status} />
+                </td>
+                <td>{formatTime(a.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const emptyForm = {
+  investor: { name: '', creditCode: '', contactName: '', phone: '' },
+  project: { name: '', code: '', investmentWanYuan: '', location: '', industry: '' },
+  matters: [] as string[],
+};
+
+/** The joint-review wizard: investor, project, matters, then the computed plan before launch. */
+export function NewApplicationPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [step, setStep] = useState(1);
+  const [form, setForm] = useState(emptyForm);
+  const [plan, setPlan] = useState<any>();
+  const [error, setError] = useState<unknown>();
+  const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
+  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  const body = () => ({
+    investor: form.investor,
+    project: {
+      ...form.project,
+      code: form.project.code.trim() || undefined,
+      investmentWanYuan: Number(form.project.investmentWanYuan),
+    },
+    matters: form.matters,
+  });
+  const set = (part: 'investor' | 'project', key: string, value: string) =>
+    setForm((f) => ({ ...f, [part]: { ...f[part], [key]: value } }));
+
+  const preview = async () => {
+    try {
+      setPlan(await api('POST', '/api/plan', { matters: form.matters }));
+      setError(undefined);
+      setStep(4);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const launch = async () => {
+    try {
+      const created = await api('POST', '/api/applications', body());
+      navigate(`/applications/${created.id}`);
+    } catch (e) {
+      setError(e);
+      // Take the officer back to the step where the named field is.
+      if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.investor'))) setStep(1);
+      else if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.project'))) setStep(2);
+    }
+  };
+
+  const input = (part: 'investor' | 'project', key: string, label: string, type = 'text') => (
+    <Field label={label} error={fieldError(`body.${part}.${key}`)}>
+      <input
+        name={`${part}.${key}`}
+        type={type}
+        value={(form[part] as Record<string, string>)[key]}
+        onChange={(e) => set(part, key, e.target.value)}
+      />
+    </Field>
+  );
+
+  const levels = new Map<number, any[]>();
+  for (const s of plan?.steps ?? []) levels.set(s.level, [...(levels.get(s.level) ?? []), s]);
+
+  return (
+    <section className="card">
+      <h1>{t('nav.newApplication')}</h1>
+      <ol className="wizard-steps">
+        {[1, 2, 3, 4].map((n) => (
+          <li key={n} className={n === step ? 'current' : ''}>
+            {t(`wizard.step${n}`)}
+          </li>
+        ))}
+      </ol>
+      {step === 1 && (
+        <div className="form">
+          {input('investor', 'name', t('fields.investorName'))}
+          {input('investor', 'creditCode', t('fields.creditCode'))}
+          {input('investor', 'contactName', t('fields.contact'))}
+          {input('investor', 'phone', t('fields.phone'))}
+          <button type="button" onClick={() => setStep(2)}>
+            {t('actions.next')}
+          </button>
+        </div>
+      )}
+      {step === 2 && (
+        <div className="form">
+          {input('project', 'name', t('fields.projectName'))}
+          {input('project', 'code', t('fields.projectCode'))}
+          {input('project', 'investmentWanYuan', t('fields.investment'), 'number')}
+          {input('project', 'location', t('fields.location'))}
+          {input('project', 'industry', t('fields.industry'))}
+          <button type="button" className="secondary" onClick={() => setStep(1)}>
+            {t('actions.back')}
+          </button>
+          <button type="button" onClick={() => setStep(3)}>
+            {t('actions.next')}
+          </button>
+        </div>
+      )}
+      {step === 3 && (
+        <div className="form">
+          <fieldset>
+            <legend>{t('wizard.step3')}</legend>
+            {(matters.data ?? []).map((m) => (
+              <label key={m.code} className="check">
+                <input
+                  type="checkbox"
+                  name={`matter-${m.code}`}
+                  checked={form.matters.includes(m.code)}
+                  onChange={(e) =>
+                    setForm((f) => ({
+                      ...f,
+                      matters: e.target.checked ? [...f.matters, m.code] : f.matters.filter((c) => c !== m.code),
+                    }))
+                  }
+                />
+                {m.name}{' '}
+                <small>
+                  {m.code} · {m.promisedLimitDays} {t('fields.days')}
+                </small>
+              </label>
+            ))}
+          </fieldset>
+          <button type="button" className="secondary" onClick={() => setStep(2)}>
+            {t('actions.back')}
+          </button>
+          <button type="button" onClick={preview} disabled={form.matters.length === 0}>
+            {t('actions.next')}
+          </button>
+        </div>
+      )}
+      {step === 4 && plan && (
+        <div>
+          <p>{t('wizard.criticalPath', { n: plan.promisedWorkdaysOnCriticalPath })}</p>
+          {plan.addedPrerequisites.length > 0 && (
+            <p className="notice">
+              {t('wizard.added')}：{plan.addedPrerequisites.join('，')}
+            </p>
+          )}
+          <div className="plan">
+            {[...levels.entries()].map(([level, steps]) => (
+              <div key={level} className="plan-level">
+                <h3>{t('wizard.level', { n: level + 1 })}</h3>
+                {steps.map((s: any) => (
+                  <div key={s.matterCode} className={`plan-step${s.addedAsPrerequisite ? ' added' : ''}`}>
+                    <strong>{s.matterName}</strong>
+                    <small>
+                      {s.departmentCode} · {s.promisedLimitDays} {t('fields.days')}
+                      {s.fee?.amountFen ? ` · ${yuan(s.fee.amountFen)}` : ''}
+                    </small>
+                    {s.prerequisites.length > 0 && <small>← {s.prerequisites.join('，')}</small>}
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+          <button type="button" className="secondary" onClick={() => setStep(3)}>
+            {t('actions.back')}
+          </button>
+          <button type="button" onClick={launch}>
+            {t('actions.launch')}
+          </button>
+        </div>
+      )}
+      <ErrorBox error={error} />
+    </section>
+  );
+}
