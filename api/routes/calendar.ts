@@ -54,6 +54,7 @@ export function createCalendarRouter({ db, temporal, log }: AppDeps): Router {
       // Non-working days and 调休 working days; every other weekday is a working day.
       days: days.filter((d) => d.source !== 'weekday' || !d.workday),
       adminEntries: entries,
+      missingYears: missing,
       warnings: missing.map(
         (y) => `no holiday table for ${y}: enter the State Council's schedule before deadlines reach it`,
       ),

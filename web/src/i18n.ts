@@ -168,7 +168,7 @@ const zh = {
     session_opinion_recorded: '部门意见',
     session_closed: '会议结束',
   },
-  calendarWarning: '节假日安排缺失',
+  calendarWarning: '缺少 {{year}} 年节假日安排：请在承诺时限跨入该年之前，按国务院公布的安排录入放假日和调休上班日',
 };
 
 const en: typeof zh = {
@@ -342,7 +342,8 @@ const en: typeof zh = {
     session_opinion_recorded: 'Opinion recorded',
     session_closed: 'Session closed',
   },
-  calendarWarning: 'Holiday table missing',
+  calendarWarning:
+    'No holiday table for {{year}}: enter the State Council schedule (holidays and 调休 working days) before deadlines reach it',
 };
 
 void i18n.use(initReactI18next).init({

@@ -31,9 +31,9 @@ export function AdminPage() {
   return (
     <section>
       <h1>{t('nav.calendar')}</h1>
-      {(calendar.data?.warnings ?? []).map((w: string) => (
-        <p key={w} className="error">
-          {t('calendarWarning')}：{w}
+      {(calendar.data?.missingYears ?? []).map((y: number) => (
+        <p key={y} className="error" role="alert">
+          {t('calendarWarning', { year: y })}
         </p>
       ))}
       <div className="form card">
