@@ -438,4 +438,12 @@ export const ROUTES: RouteSpec[] = [
     access: ['supervisor', 'admin'],
     query: S.StatsQuery,
   }),
+  route({
+    method: 'get',
+    path: '/api/stats/monthly',
+    summary: 'On-time rate per department and month',
+    tag: 'supervision',
+    access: ['supervisor', 'admin'],
+    query: S.MonthlyStatsQuery,
+  }),
 ];

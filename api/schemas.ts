@@ -157,5 +157,6 @@ export const CalendarDayBody = z.strictObject({
 });
 export const DateParams = z.object({ date: z.iso.date() });
 export const CalendarQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const MonthlyStatsQuery = z.strictObject({ months: z.coerce.number().int().min(1).max(24).default(6) });
 export const StatsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
 export const SessionIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'malformed id') });

@@ -9,7 +9,7 @@ import { answerCaseUpdate, stepWorkflowId } from '../../workflows/shared';
 import { asActor, currentUser } from '../auth';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
-import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, StatsQuery } from '../schemas';
+import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
 import { toCaseView, toStepView, withRemaining } from '../views';
 import { createWorkingTimeSource } from '../../activities/calendar';
 import { validate } from '../validate';
@@ -100,6 +100,35 @@ export function createSupervisionRouter({ db, temporal, config }: AppDeps): Rout
           avgWorkdays: r.avg_workdays === null ? null : Math.round(Number(r.avg_workdays) * 10) / 10,
         };
       }),
+    );
+  });
+
+  // On-time rate per department and month (Asia/Shanghai), for the chart over time.
+  router.get('/api/stats/monthly', validate({ query: MonthlyStatsQuery }), async (_req, res) => {
+    const q = res.locals.query as z.infer<typeof MonthlyStatsQuery>;
+    const since = new Date(Date.now() - q.months * 31 * 86_400_000);
+    const month = sql<string>`to_char(decided_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+    const rows = await db
+      .selectFrom('steps')
+      .select((eb) => [
+        month.as('month'),
+        'department_code',
+        eb.fn.countAll<number>().as('decided'),
+        eb.fn.count<number>('id').filterWhere('overdue', '=', false).as('on_time'),
+      ])
+      .where('decided_at', '>=', since)
+      .groupBy([month, 'department_code'])
+      .orderBy(month)
+      .orderBy('department_code')
+      .execute();
+    res.json(
+      rows.map((r) => ({
+        month: r.month,
+        departmentCode: r.department_code,
+        decided: Number(r.decided),
+        onTime: Number(r.on_time),
+        onTimeRate: Math.round((Number(r.on_time) / Number(r.decided)) * 1000) / 1000,
+      })),
     );
   });
 

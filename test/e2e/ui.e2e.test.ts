@@ -163,3 +163,54 @@ describe('the web UI', () => {
     await drc.waitForSelector('button:has-text("Reject")');
   });
 });
+
+describe('the web UI for joint sessions, the catalog and statistics', () => {
+  it('when the officer schedules a review meeting, then the invited window gives its opinion and the closed session shows it', async () => {
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const created = await officerApi.post('/api/applications', {
+      project: { name: '联审测试项目', investmentWanYuan: 500, location: '根河市', industry: '旅游' },
+      investor: { name: '根河旅游公司', creditCode: creditCode(), contactName: '赵', phone: '13700000000' },
+      matters: ['PROJECT-FILING'],
+    });
+    const appId = created.body.id;
+    const officer = await signIn('officer');
+    await officer.goto(`${stack.baseUrl}/applications/${appId}`);
+    await officer.waitForSelector('text=安排会议');
+    await officer.fill('.form >> input >> nth=0', '项目选址联审');
+    await officer.fill('input[type=datetime-local]', '2026-12-03T10:00');
+    await officer.fill('.form >> input >> nth=2', '中心三楼会议室');
+    await officer.check('label:has-text("发展和改革委员会") input');
+    await officer.click('button:has-text("安排会议") >> nth=-1');
+    await officer.waitForSelector('article.session');
+
+    const drc = await signIn('staff.drc');
+    await drc.goto(`${stack.baseUrl}/applications/${appId}`);
+    await drc.click('article.session button:has-text("同意但需转报")');
+    await drc.waitForSelector('article.session li:has-text("同意但需转报")');
+
+    await officer.fill('input[aria-label="会议纪要"]', '与会部门同意选址');
+    await officer.click('button:has-text("结束会议")');
+    await officer.waitForSelector('article.session >> text=已结束');
+    await shot(officer, 'officer-joint-session');
+  });
+
+  it('when the admin makes a prerequisite cycle in the catalog editor, then the API names the cycle and the guide is unchanged', async () => {
+    const admin = await signIn('admin');
+    await admin.waitForSelector('text=审批事项目录');
+    await admin.click('tr:has-text("PROJECT-FILING") button:has-text("编辑")');
+    const prerequisites = admin.locator('label:has-text("前置事项") input');
+    await prerequisites.fill('CONSTRUCTION-PERMIT');
+    await admin.click('.form button:has-text("保存") >> nth=-1');
+    await admin.waitForSelector('.error:has-text("prerequisite cycle")');
+    const guide = await new ApiClient(stack.baseUrl).get('/api/matters/PROJECT-FILING');
+    expect(guide.body.prerequisites).toEqual([]);
+  });
+
+  it('when the supervisor opens the statistics, then decided steps show per department with the on-time chart', async () => {
+    const supervisor = await signIn('supervisor');
+    await supervisor.goto(`${stack.baseUrl}/stats`);
+    await supervisor.waitForSelector('td:has-text("DRC")');
+    await supervisor.waitForSelector('figure svg circle');
+    await shot(supervisor, 'supervisor-stats');
+  });
+});

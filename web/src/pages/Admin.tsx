@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api';
 import { ErrorBox, Field, useLoad } from '../components';
+import { CatalogEditor, DepartmentsAndUsers } from './AdminCatalog';
 
 /** The general office (综合室): the holiday calendar editor and the users. */
 export function AdminPage() {
@@ -9,7 +10,6 @@ export function AdminPage() {
   const [error, setError] = useState<unknown>();
   const [entry, setEntry] = useState({ date: '', workday: false, note: '' });
   const calendar = useLoad(() => api('GET', '/api/calendar'), []);
-  const users = useLoad(() => api<any[]>('GET', '/api/users'), []);
   const save = async () => {
     try {
       await api('POST', '/api/calendar/days', entry);
@@ -80,27 +80,8 @@ export function AdminPage() {
           ))}
         </tbody>
       </table>
-      <h2>{t('nav.users')}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('login.username')}</th>
-            <th>{t('fields.name')}</th>
-            <th>{t('fields.role')}</th>
-            <th>{t('fields.department')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data ?? []).map((u) => (
-            <tr key={u.id}>
-              <td>{u.username}</td>
-              <td>{u.displayName}</td>
-              <td>{t(`roles.${u.role}`)}</td>
-              <td>{u.departmentCode ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CatalogEditor />
+      <DepartmentsAndUsers />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, type User } from '../api';
 import { ErrorBox, formatTime, LightBadge, StatusBadge, useLoad } from '../components';
+import { SessionsPanel } from './Sessions';
 
 /** One application: its steps with lights and deadlines, the officer's actions, the timeline. */
 export function ApplicationPage({ user }: { user: User }) {
@@ -121,6 +122,7 @@ export function ApplicationPage({ user }: { user: User }) {
           ))}
         </tbody>
       </table>
+      <SessionsPanel applicationId={app.id} user={user} canSchedule={officer && open} />
       <h2>{t('fields.timeline')}</h2>
       <ol className="timeline">
         {timeline.map((e, i) => (

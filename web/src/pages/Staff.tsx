@@ -57,7 +57,13 @@ export function StepPage() {
   const [items, setItems] = useState('');
   const [reason, setReason] = useState('');
   const [certificateNo, setCertificateNo] = useState('');
+  const [checked, setChecked] = useState<string[]>([]);
   const { data: step, reload } = useLoad(() => api('GET', `/api/steps/${id}`), [id], 3000);
+  // The catalog's required materials as a checklist: every missing item is told at once (一次性告知).
+  const matter = useLoad(
+    () => (step ? api('GET', `/api/matters/${step.matterCode}`) : Promise.resolve(undefined)),
+    [step?.matterCode],
+  );
   const act = async (path: string, body: unknown) => {
     try {
       await api('POST', `/api/steps/${id}/${path}`, body);
@@ -95,6 +101,19 @@ export function StepPage() {
       )}
       {(step.status === 'submitted' || step.status === 'in_review') && (
         <div className="form">
+          <fieldset>
+            <legend>{t('fields.materials')}</legend>
+            {(matter.data?.materials ?? []).map((m: string) => (
+              <label key={m} className="check">
+                <input
+                  type="checkbox"
+                  checked={checked.includes(m)}
+                  onChange={(e) => setChecked(e.target.checked ? [...checked, m] : checked.filter((x) => x !== m))}
+                />
+                {m}
+              </label>
+            ))}
+          </fieldset>
           <Field label={t('actions.items')} error={fieldError('body.items')}>
             <textarea name="items" rows={3} value={items} onChange={(e) => setItems(e.target.value)} />
           </Field>
@@ -106,10 +125,13 @@ export function StepPage() {
             className="secondary"
             onClick={() =>
               act('supplement-request', {
-                items: items
-                  .split('\n')
-                  .map((s) => s.trim())
-                  .filter(Boolean),
+                items: [
+                  ...checked,
+                  ...items
+                    .split('\n')
+                    .map((s) => s.trim())
+                    .filter(Boolean),
+                ],
                 reason,
               })
             }

@@ -1,0 +1,170 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, type User } from '../api';
+import { ErrorBox, Field, formatTime, useLoad } from '../components';
+
+/** Joint sessions (联合踏勘 / 联审会) of one application: scheduling, opinions, closing. */
+export function SessionsPanel({
+  applicationId,
+  user,
+  canSchedule,
+}: {
+  applicationId: string;
+  user: User;
+  canSchedule: boolean;
+}) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>();
+  const [form, setForm] = useState({
+    kind: 'review_meeting',
+    topic: '',
+    scheduledAt: '',
+    location: '',
+    invitedDepartments: [] as string[],
+  });
+  const [reason, setReason] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const sessions = useLoad(
+    () => api<any[]>('GET', `/api/applications/${applicationId}/sessions`),
+    [applicationId],
+    4000,
+  );
+  const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
+  const run = async (method: string, path: string, body: unknown) => {
+    try {
+      await api(method, path, body);
+      setError(undefined);
+      sessions.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  return (
+    <section className="card">
+      <h2>{t('sessions.title')}</h2>
+      <ErrorBox error={error} />
+      {(sessions.data ?? []).map((s) => (
+        <article key={s.id} className="session" data-session={s.id}>
+          <h3>
+            {t(`sessions.${s.kind}`)} · {s.topic}{' '}
+            <small>
+              {formatTime(s.scheduledAt)} · {s.location} · {t(`sessions.${s.status}`)}
+            </small>
+          </h3>
+          <ul>
+            {s.invitedDepartments.map((d: string) => {
+              const o = s.opinions.find((x: any) => x.departmentCode === d);
+              return (
+                <li key={d}>
+                  {d}：
+                  {o
+                    ? `${t(`sessions.${o.opinion}`)}${o.deemed ? `（${t('sessions.deemed')}）` : ''}${o.reason ? ` · ${o.reason}` : ''}`
+                    : '—'}
+                </li>
+              );
+            })}
+          </ul>
+          {s.status === 'scheduled' && user.role === 'staff' && s.invitedDepartments.includes(user.departmentCode) && (
+            <div className="toolbar">
+              <input
+                aria-label={t('actions.reason')}
+                placeholder={t('actions.reason')}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+              {(['agree', 'agree_forward', 'disagree'] as const).map((o) => (
+                <button
+                  key={o}
+                  type="button"
+                  className={o === 'disagree' ? 'danger' : ''}
+                  onClick={() =>
+                    run('POST', `/api/sessions/${s.id}/opinions`, { opinion: o, ...(reason.trim() ? { reason } : {}) })
+                  }
+                >
+                  {t(`sessions.${o}`)}
+                </button>
+              ))}
+            </div>
+          )}
+          {s.status === 'scheduled' && canSchedule && (
+            <div className="toolbar">
+              <input
+                aria-label={t('sessions.minutes')}
+                placeholder={t('sessions.minutes')}
+                value={minutes}
+                onChange={(e) => setMinutes(e.target.value)}
+              />
+              <button
+                type="button"
+                disabled={!minutes.trim()}
+                onClick={() => run('POST', `/api/sessions/${s.id}/close`, { minutes })}
+              >
+                {t('sessions.close')}
+              </button>
+            </div>
+          )}
+        </article>
+      ))}
+      {canSchedule && (
+        <div className="form">
+          <h3>{t('sessions.schedule')}</h3>
+          <Field label={t('sessions.kind')}>
+            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+              <option value="review_meeting">{t('sessions.review_meeting')}</option>
+              <option value="site_inspection">{t('sessions.site_inspection')}</option>
+            </select>
+          </Field>
+          <Field label={t('sessions.topic')} error={fieldError('body.topic')}>
+            <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
+          </Field>
+          <Field label={t('sessions.time')} error={fieldError('body.scheduledAt')}>
+            <input
+              type="datetime-local"
+              value={form.scheduledAt}
+              onChange={(e) => setForm({ ...form, scheduledAt: e.target.value })}
+            />
+          </Field>
+          <Field label={t('fields.location')} error={fieldError('body.location')}>
+            <input value={form.location} onChange={(e) => setForm({ ...form, location: e.target.value })} />
+          </Field>
+          <fieldset>
+            <legend>{t('sessions.invited')}</legend>
+            {(departments.data ?? []).map((d) => (
+              <label key={d.code} className="check">
+                <input
+                  type="checkbox"
+                  checked={form.invitedDepartments.includes(d.code)}
+                  onChange={(e) =>
+                    setForm({
+                      ...form,
+                      invitedDepartments: e.target.checked
+                        ? [...form.invitedDepartments, d.code]
+                        : form.invitedDepartments.filter((c) => c !== d.code),
+                    })
+                  }
+                />
+                {d.name}
+              </label>
+            ))}
+          </fieldset>
+          {fieldError('body.invitedDepartments') && (
+            <small className="field-error">{fieldError('body.invitedDepartments')}</small>
+          )}
+          <button
+            type="button"
+            onClick={() =>
+              run('POST', `/api/applications/${applicationId}/sessions`, {
+                ...form,
+                // datetime-local is a Shanghai wall-clock time at the center.
+                scheduledAt: form.scheduledAt ? `${form.scheduledAt}:00+08:00` : '',
+              })
+            }
+          >
+            {t('sessions.schedule')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
