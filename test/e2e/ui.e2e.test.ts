@@ -66,6 +66,12 @@ describe('the web UI', () => {
     await page.fill('input.search', '消防');
     await page.waitForFunction("document.querySelectorAll('.guide article').length === 1");
     await shot(page, 'public-guide');
+    // A tablet in portrait: one column, nothing cut off.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.fill('input.search', '');
+    await page.waitForFunction("document.querySelectorAll('.guide article').length > 5");
+    expect(await page.evaluate('document.documentElement.scrollWidth <= 820')).toBe(true);
+    await shot(page, 'public-guide-tablet');
   });
 
   it('when a three-matter review runs through every role, then the overdue step reaches the board, is urged and approved, and the application completes', async () => {

@@ -194,6 +194,7 @@ const zh = {
     topic: '议题',
     time: '时间',
     invited: '邀请部门',
+    place: '地点',
   },
   calendarWarning: '缺少 {{year}} 年节假日安排：请在承诺时限跨入该年之前，按国务院公布的安排录入放假日和调休上班日',
 };
@@ -395,6 +396,7 @@ const en: typeof zh = {
     topic: 'Topic',
     time: 'Time',
     invited: 'Invited departments',
+    place: 'Place',
   },
   calendarWarning:
     'No holiday table for {{year}}: enter the State Council schedule (holidays and 调休 working days) before deadlines reach it',

@@ -125,7 +125,7 @@ export function SessionsPanel({
               onChange={(e) => setForm({ ...form, scheduledAt: e.target.value })}
             />
           </Field>
-          <Field label={t('fields.location')} error={fieldError('body.location')}>
+          <Field label={t('sessions.place')} error={fieldError('body.location')}>
             <input value={form.location} onChange={(e) => setForm({ ...form, location: e.target.value })} />
           </Field>
           <fieldset>
