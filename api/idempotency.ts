@@ -6,7 +6,10 @@ import type { RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { UserView } from './auth';
-import { badRequest, conflict } from './errors';
+import { badRequest, conflict, HttpError } from './errors';
+
+/** A first request still unanswered after this long is taken as lost with its process. */
+const ABANDONED_AFTER_MS = 120_000;
 
 export function idempotency(db: Kysely<Database>): RequestHandler {
   return async (req, res, next) => {
@@ -35,8 +38,27 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
         .where('key', '=', key)
         .executeTakeFirstOrThrow();
       if (first.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
-      if (first.status_code === null)
+      if (first.status_code === null) {
+        // A first request that never finished (its process died) must not block the key forever.
+        if (Date.now() - first.created_at.getTime() > ABANDONED_AFTER_MS) {
+          await db
+            .deleteFrom('idempotency_keys')
+            .where('user_id', '=', user.id)
+            .where('key', '=', key)
+            .where('status_code', 'is', null)
+            .execute();
+          throw new HttpError(
+            409,
+            'conflict',
+            'the first request with this Idempotency-Key was lost; send it again',
+            undefined,
+            {
+              'Retry-After': '1',
+            },
+          );
+        }
         throw conflict('a request with this Idempotency-Key is still running; retry shortly');
+      }
       res.set('Idempotent-Replayed', 'true').status(first.status_code).json(first.response);
       return;
     }

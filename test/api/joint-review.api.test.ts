@@ -133,6 +133,32 @@ describe('a joint review through the API', () => {
     expect(other.status).toBe(409);
   });
 
+  it('when the first request under a key was lost with its process, then the key is freed instead of blocking forever', async () => {
+    const me = (await officer.get('/api/me')).body;
+    const body = applicationBody(['PROJECT-FILING']);
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256')
+      .update(`POST /api/applications\n${JSON.stringify(body)}`)
+      .digest('hex');
+    // A pending record ten minutes old: its request died before answering.
+    await stack.db.db
+      .insertInto('idempotency_keys')
+      .values({
+        user_id: me.id,
+        key: 'lost-2',
+        request_hash: hash,
+        status_code: null,
+        response: null,
+        created_at: new Date(Date.now() - 600_000),
+      })
+      .execute();
+    const lost = await officer.post('/api/applications', body, { 'Idempotency-Key': 'lost-2' });
+    expect(lost.status).toBe(409);
+    expect(lost.body.error.message).toMatch(/lost/);
+    const again = await officer.post('/api/applications', body, { 'Idempotency-Key': 'lost-2' });
+    expect(again.status).toBe(201);
+  });
+
   it('when a rejection has no reasons, then it is refused naming the field', async () => {
     const created = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']));
     const stepId = created.body.steps[0].id;
