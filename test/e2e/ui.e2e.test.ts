@@ -140,10 +140,36 @@ describe('the web UI', () => {
     await officer.waitForSelector(`text=${appId}`);
     await shot(officer, 'officer-applications');
 
-    // Cashier and admin main pages, with real data.
+    // Cashier: a matter with a catalog fee is at its window; the fee is recorded at the catalog amount.
+    const adminApi = await ApiClient.login(stack.baseUrl, 'admin');
+    const feeMatter = {
+      name: '取水许可',
+      departmentCode: 'WRB',
+      caseType: 'promised',
+      legalBasis: '《取水许可和水资源费征收管理条例》',
+      conditions: '符合水资源规划',
+      procedure: '受理 → 审查 → 决定',
+      materials: ['取水许可申请书'],
+      statutoryLimitDays: 20,
+      promisedLimitDays: 10,
+      fee: { amountFen: 20000, basis: '工本费（示例）' },
+      prerequisites: [],
+      stage: 1,
+    };
+    expect((await adminApi.request('PUT', '/api/matters/WATER-INTAKE', feeMatter)).status).toBe(200);
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const withFee = await officerApi.post('/api/applications', {
+      project: { name: '根河水厂扩建项目', investmentWanYuan: 3000, location: '根河市', industry: '水务' },
+      investor: { name: '根河水务有限公司', creditCode: creditCode(), contactName: '孙', phone: '13600000000' },
+      matters: ['WATER-INTAKE'],
+    });
+    expect(withFee.status).toBe(201);
     const cashier = await signIn('cashier');
-    await cashier.waitForSelector('h1:has-text("收费处")');
+    await cashier.waitForSelector('td:has-text("取水许可")');
     await shot(cashier, 'cashier-fees');
+    await cashier.fill('input[aria-label="收据号"]', 'SF-2026-0001');
+    await cashier.click('button:has-text("登记缴费")');
+    await cashier.waitForSelector('text=暂无待缴费用');
     const admin = await signIn('admin');
     await admin.waitForSelector('text=综合室管理员');
     await admin.waitForSelector('td:has-text("officer")');
