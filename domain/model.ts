@@ -32,15 +32,3 @@ export interface Actor {
   role: Role;
   departmentCode: string | null;
 }
-
-/** The system itself (deemed acceptance, timers, escalation). */
-export const SYSTEM_ACTOR: Actor = {
-  id: 'system',
-  username: 'system',
-  displayName: '系统',
-  role: 'admin',
-  departmentCode: null,
-};
-
-export const isOpenStepStatus = (s: StepStatus): boolean =>
-  s === 'submitted' || s === 'in_review' || s === 'awaiting_supplement';

@@ -3,21 +3,18 @@
 // carries what belongs to the whole application: withdrawal, resubmission of a rejected
 // matter, and joint sessions (联合踏勘 / 联审会).
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { Notice, SessionSnapshot } from '../domain/projection';
+import { acts, fail, SYSTEM, type Who } from './common';
 import {
-  FailureType,
   SearchAttr,
   applicationStateQuery,
   cancelStepSignal,
@@ -33,23 +30,7 @@ import {
 } from './shared';
 import { stepWorkflow } from './step';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [FailureType.InvalidInput],
-  },
-});
-
-const SYSTEM = { id: 'system', displayName: '系统' };
-type Who = Pick<Actor, 'id' | 'displayName'>;
-
 type StepProgress = 'blocked' | 'running' | 'approved' | 'rejected' | 'cancelled';
-
-function fail(type: keyof typeof FailureType, message: string): never {
-  throw ApplicationFailure.create({ type: FailureType[type], message, nonRetryable: true });
-}
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationStatus> {
   const progress = new Map<string, StepProgress>(input.steps.map((s) => [s.matterCode, 'blocked']));

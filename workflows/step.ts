@@ -5,20 +5,11 @@
 // Every deadline is an absolute time computed by an activity from the working-day calendar;
 // this workflow only waits for it. Every human action is an Update whose validator refuses a
 // wrong role, department or state before anything is recorded.
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Actor, Light } from '../domain/model';
 import type { Notice, StepSnapshot } from '../domain/projection';
+import { acts, fail, SYSTEM, type Who } from './common';
 import {
-  FailureType,
   SearchAttr,
   acceptUpdate,
   answerCaseUpdate,
@@ -38,24 +29,7 @@ import {
   type StepWorkflowInput,
 } from './shared';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database hiccup is retried until it passes; projections are idempotent.
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [FailureType.InvalidInput],
-  },
-});
-
-const SYSTEM = { id: 'system', displayName: '系统' };
-type Who = Pick<Actor, 'id' | 'displayName'>;
-
 const nowIso = (): string => new Date().toISOString();
-
-function fail(type: keyof typeof FailureType, message: string): never {
-  throw ApplicationFailure.create({ type: FailureType[type], message, nonRetryable: true });
-}
 
 interface OpenCase {
   caseId: string;
