@@ -18,9 +18,7 @@ import { assertOfficerOwns, canReadApplication } from '../access';
 import { asActor, currentUser, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
-import { buildPlan, PlanError } from '../../domain/plan';
-import { mattersRepo } from '../../db/repositories/matters';
-import { launchApplication } from '../services/applications';
+import { launchApplication, planFromCatalog } from '../services/applications';
 import {
   ApplicationListQuery,
   CreateApplicationBody,
@@ -56,13 +54,15 @@ export function createApplicationsRouter(deps: AppDeps): Router {
   const router = Router();
   const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
+  /** The application as its officer sees it after an action: summary and every step. */
+  const applicationWithSteps = async (id: string) => ({
+    ...toApplicationSummary((await applicationsRepo.find(db, id))!),
+    steps: (await stepsRepo.listByApplication(db, id)).map(toStepView),
+  });
+
   router.post('/api/applications', validate({ body: CreateApplicationBody }), async (req, res) => {
+    // Already checked by the idempotency middleware; the service keeps it with the application.
     const key = req.get('Idempotency-Key') ?? null;
-    if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-      throw badRequest('invalid Idempotency-Key', [
-        { field: 'header.Idempotency-Key', message: '1-200 visible ASCII characters' },
-      ]);
-    }
     const user = currentUser(res);
     const { application, created } = await launchApplication(
       { db, temporal, taskQueue: config.taskQueue, policy: config.clockPolicy },
@@ -70,29 +70,16 @@ export function createApplicationsRouter(deps: AppDeps): Router {
       req.body as z.infer<typeof CreateApplicationBody>,
       key,
     );
-    const steps = await stepsRepo.listByApplication(db, application.id);
     res
       .status(created ? 201 : 200)
       .location(`/api/applications/${application.id}`)
-      .json({ ...toApplicationSummary(application), steps: steps.map(toStepView) });
+      .json(await applicationWithSteps(application.id));
   });
 
   // The plan as the wizard shows it before launch: prerequisites added, levels, the critical path.
   router.post('/api/plan', validate({ body: PlanBody }), async (req, res) => {
     const { matters } = req.body as z.infer<typeof PlanBody>;
-    const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
-    let plan;
-    try {
-      plan = buildPlan(catalog, matters);
-    } catch (err) {
-      if (err instanceof PlanError) {
-        throw badRequest(
-          err.message,
-          err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
-        );
-      }
-      throw err;
-    }
+    const { catalog, plan } = await planFromCatalog(db, matters);
     // The longest chain of promised limits: what the whole review takes if every step uses its limit.
     const longest = new Map<string, number>();
     for (const p of plan) {
@@ -191,11 +178,7 @@ export function createApplicationsRouter(deps: AppDeps): Router {
         args: [{ actor: asActor(currentUser(res)), reason: body.reason }],
         updateId: updateIdFrom(res, req.get('Idempotency-Key')),
       });
-      const fresh = (await applicationsRepo.find(db, application.id))!;
-      res.json({
-        ...toApplicationSummary(fresh),
-        steps: (await stepsRepo.listByApplication(db, fresh.id)).map(toStepView),
-      });
+      res.json(await applicationWithSteps(application.id));
     },
   );
 
@@ -209,11 +192,7 @@ export function createApplicationsRouter(deps: AppDeps): Router {
         args: [{ actor: asActor(currentUser(res)), ...body }],
         updateId: updateIdFrom(res, req.get('Idempotency-Key')),
       });
-      const fresh = (await applicationsRepo.find(db, application.id))!;
-      res.json({
-        ...toApplicationSummary(fresh),
-        steps: (await stepsRepo.listByApplication(db, fresh.id)).map(toStepView),
-      });
+      res.json(await applicationWithSteps(application.id));
     },
   );
 

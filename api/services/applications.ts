@@ -84,6 +84,22 @@ async function workflowInputFor(
   };
 }
 
+/** The plan of the chosen matters against the current catalog; an unknown code or a cycle is a 400 on `body.matters`. */
+export async function planFromCatalog(db: Kysely<Database>, matters: readonly string[]) {
+  const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
+  try {
+    return { catalog, plan: buildPlan(catalog, matters) };
+  } catch (err) {
+    if (err instanceof PlanError) {
+      throw badRequest(err.message, [
+        ...err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
+        ...(err.cycle.length ? [{ field: 'body.matters', message: err.message }] : []),
+      ]);
+    }
+    throw err;
+  }
+}
+
 /**
  * Creates the application and its planned steps and starts its workflow in one transaction:
  * if Temporal refuses, nothing is written. With an Idempotency-Key, a repeated request returns
@@ -105,20 +121,7 @@ export async function launchApplication(
     }
   }
 
-  const matters = await mattersRepo.list(deps.db);
-  const catalog = new Map(matters.map((m) => [m.code, m]));
-  let plan;
-  try {
-    plan = buildPlan(catalog, input.matters);
-  } catch (err) {
-    if (err instanceof PlanError) {
-      throw badRequest(err.message, [
-        ...err.unknownCodes.map((c) => ({ field: `body.matters`, message: `unknown matter code ${c}` })),
-        ...(err.cycle.length ? [{ field: 'body.matters', message: err.message }] : []),
-      ]);
-    }
-    throw err;
-  }
+  const { catalog, plan } = await planFromCatalog(deps.db, input.matters);
 
   const now = new Date();
   try {
