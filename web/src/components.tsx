@@ -74,3 +74,18 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], refreshMs = 
   }, [refreshMs]);
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
+
+/** Runs an action from a button: keeps its error for display and, on success, runs `then`. */
+export function useAction() {
+  const [error, setError] = useState<unknown>();
+  const run = async <T,>(call: () => Promise<T>, then?: (result: T) => void): Promise<void> => {
+    try {
+      const result = await call();
+      setError(undefined);
+      then?.(result);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return { error, run };
+}

@@ -1,32 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api';
-import { ErrorBox, Field, useLoad } from '../components';
+import { ErrorBox, Field, useAction, useLoad } from '../components';
 import { CatalogEditor, DepartmentsAndUsers } from './AdminCatalog';
 
 /** The general office (综合室): the holiday calendar editor and the users. */
 export function AdminPage() {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [entry, setEntry] = useState({ date: '', workday: false, note: '' });
   const calendar = useLoad(() => api('GET', '/api/calendar'), []);
-  const save = async () => {
-    try {
-      await api('POST', '/api/calendar/days', entry);
-      setError(undefined);
-      calendar.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const remove = async (date: string) => {
-    try {
-      await api('DELETE', `/api/calendar/days/${date}`);
-      calendar.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const save = () => run(() => api('POST', '/api/calendar/days', entry), calendar.reload);
+  const remove = (date: string) => run(() => api('DELETE', `/api/calendar/days/${date}`), calendar.reload);
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   return (
     <section>

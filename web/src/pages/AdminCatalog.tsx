@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api';
-import { ErrorBox, Field, useLoad, yuan } from '../components';
+import { ErrorBox, Field, useAction, useLoad, yuan } from '../components';
 
 const blank = {
   code: '',
@@ -24,7 +24,7 @@ const blank = {
 export function CatalogEditor() {
   const { t } = useTranslation();
   const [form, setForm] = useState(blank);
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [saved, setSaved] = useState<string>();
   const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
   const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
@@ -45,35 +45,34 @@ export function CatalogEditor() {
       prerequisites: m.prerequisites.join(','),
       stage: String(m.stage),
     });
-  const save = async () => {
-    try {
-      await api('PUT', `/api/matters/${encodeURIComponent(form.code)}`, {
-        name: form.name,
-        departmentCode: form.departmentCode,
-        caseType: form.caseType,
-        legalBasis: form.legalBasis,
-        conditions: form.conditions,
-        procedure: form.procedure,
-        materials: form.materials
-          .split('\n')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        statutoryLimitDays: Number(form.statutoryLimitDays),
-        promisedLimitDays: Number(form.promisedLimitDays),
-        fee: form.feeFen.trim() ? { amountFen: Number(form.feeFen), basis: form.feeBasis } : null,
-        prerequisites: form.prerequisites
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        stage: Number(form.stage),
-      });
-      setError(undefined);
-      setSaved(form.code);
-      matters.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const save = () =>
+    run(
+      () =>
+        api('PUT', `/api/matters/${encodeURIComponent(form.code)}`, {
+          name: form.name,
+          departmentCode: form.departmentCode,
+          caseType: form.caseType,
+          legalBasis: form.legalBasis,
+          conditions: form.conditions,
+          procedure: form.procedure,
+          materials: form.materials
+            .split('\n')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          statutoryLimitDays: Number(form.statutoryLimitDays),
+          promisedLimitDays: Number(form.promisedLimitDays),
+          fee: form.feeFen.trim() ? { amountFen: Number(form.feeFen), basis: form.feeBasis } : null,
+          prerequisites: form.prerequisites
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          stage: Number(form.stage),
+        }),
+      () => {
+        setSaved(form.code);
+        matters.reload();
+      },
+    );
   const err = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   const text = (key: keyof typeof blank, label: string, area = false) => (
     <Field label={label} error={err(`body.${key}`) ?? (key === 'code' ? err('params.code') : undefined)}>
@@ -158,20 +157,12 @@ export function CatalogEditor() {
 
 export function DepartmentsAndUsers() {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
+  const { error, run: act } = useAction();
   const [dept, setDept] = useState({ code: '', name: '' });
   const [user, setUser] = useState({ username: '', password: '', displayName: '', role: 'staff', departmentCode: '' });
   const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
   const users = useLoad(() => api<any[]>('GET', '/api/users'), []);
-  const run = async (path: string, body: unknown, after: () => void) => {
-    try {
-      await api('POST', path, body);
-      setError(undefined);
-      after();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const run = (path: string, body: unknown, after: () => void) => act(() => api('POST', path, body), after);
   const err = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   return (
     <section>

@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, type User } from '../api';
-import { ErrorBox, formatTime, LightBadge, StatusBadge, useLoad } from '../components';
+import { ErrorBox, formatTime, LightBadge, StatusBadge, useAction, useLoad } from '../components';
 import { SessionsPanel } from './Sessions';
 
 /** One application: its steps with lights and deadlines, the officer's actions, the timeline. */
 export function ApplicationPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const { id } = useParams();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [note, setNote] = useState('');
   const { data, reload } = useLoad(
     async () => {
@@ -22,16 +22,14 @@ export function ApplicationPage({ user }: { user: User }) {
     [id],
     3000,
   );
-  const act = async (method: string, path: string, body: unknown) => {
-    try {
-      await api(method, path, body);
-      setError(undefined);
-      setNote('');
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const act = (method: string, path: string, body: unknown) =>
+    run(
+      () => api(method, path, body),
+      () => {
+        setNote('');
+        reload();
+      },
+    );
   if (!data) return <p>…</p>;
   const { app, timeline } = data;
   const officer = user.role === 'officer';

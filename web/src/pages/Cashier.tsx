@@ -1,23 +1,19 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import { ErrorBox, StatusBadge, useLoad, yuan } from '../components';
+import { ErrorBox, StatusBadge, useAction, useLoad, yuan } from '../components';
 
 /** The center cashier (中心收费处): fees due at the catalog standard, and their payment. */
 export function CashierPage() {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [receipts, setReceipts] = useState<Record<string, string>>({});
   const { data, reload } = useLoad(() => api<any[]>('GET', '/api/fees/due'), [], 5000);
-  const pay = async (s: any) => {
-    try {
-      await api('POST', `/api/steps/${s.id}/payment`, { amountFen: s.fee.amountFen, receiptNo: receipts[s.id] ?? '' });
-      setError(undefined);
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const pay = (s: any) =>
+    run(
+      () => api('POST', `/api/steps/${s.id}/payment`, { amountFen: s.fee.amountFen, receiptNo: receipts[s.id] ?? '' }),
+      reload,
+    );
   return (
     <section>
       <h1>{t('nav.fees')}</h1>

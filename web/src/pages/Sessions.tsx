@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type User } from '../api';
-import { ErrorBox, Field, formatTime, useLoad } from '../components';
+import { ErrorBox, Field, formatTime, useAction, useLoad } from '../components';
 
 /** Joint sessions (联合踏勘 / 联审会) of one application: scheduling, opinions, closing. */
 export function SessionsPanel({
@@ -14,7 +14,7 @@ export function SessionsPanel({
   canSchedule: boolean;
 }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
+  const { error, run: act } = useAction();
   const [form, setForm] = useState({
     kind: 'review_meeting',
     topic: '',
@@ -30,15 +30,7 @@ export function SessionsPanel({
     4000,
   );
   const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
-  const run = async (method: string, path: string, body: unknown) => {
-    try {
-      await api(method, path, body);
-      setError(undefined);
-      sessions.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const run = (method: string, path: string, body: unknown) => act(() => api(method, path, body), sessions.reload);
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   return (
     <section className="card">

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api';
-import { ErrorBox, Field, formatTime, LightBadge, StatusBadge, useLoad, yuan } from '../components';
+import { ErrorBox, Field, formatTime, LightBadge, StatusBadge, useAction, useLoad, yuan } from '../components';
 
 /** The department's inbox: open steps, soonest deadline first, with lights. */
 export function InboxPage() {
@@ -53,7 +53,7 @@ export function InboxPage() {
 export function StepPage() {
   const { t } = useTranslation();
   const { id } = useParams();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [items, setItems] = useState('');
   const [reason, setReason] = useState('');
   const [certificateNo, setCertificateNo] = useState('');
@@ -64,15 +64,7 @@ export function StepPage() {
     () => (step ? api('GET', `/api/matters/${step.matterCode}`) : Promise.resolve(undefined)),
     [step?.matterCode],
   );
-  const act = async (path: string, body: unknown) => {
-    try {
-      await api('POST', `/api/steps/${id}/${path}`, body);
-      setError(undefined);
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const act = (path: string, body: unknown) => run(() => api('POST', `/api/steps/${id}/${path}`, body), reload);
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   if (!step) return <p>…</p>;
   return (

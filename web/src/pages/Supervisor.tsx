@@ -2,24 +2,22 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type User } from '../api';
-import { ErrorBox, formatTime, LightBadge, StatusBadge, useLoad } from '../components';
+import { ErrorBox, formatTime, LightBadge, StatusBadge, useAction, useLoad } from '../components';
 
 /** The supervision board (督办看板): yellow and red steps with urging and extension. */
 export function BoardPage() {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [done, setDone] = useState<string>();
   const { data, reload } = useLoad(() => api<any[]>('GET', '/api/supervision/board'), [], 3000);
-  const act = async (step: any, path: string, body: unknown) => {
-    try {
-      await api('POST', `/api/steps/${step.id}/${path}`, body);
-      setError(undefined);
-      setDone(`${step.matterName}: ${t(path === 'urge' ? 'actions.urge' : 'actions.extend')} ✓`);
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const act = (step: any, path: string, body: unknown) =>
+    run(
+      () => api('POST', `/api/steps/${step.id}/${path}`, body),
+      () => {
+        setDone(`${step.matterName}: ${t(path === 'urge' ? 'actions.urge' : 'actions.extend')} ✓`);
+        reload();
+      },
+    );
   return (
     <section>
       <h1>{t('nav.board')}</h1>
@@ -82,17 +80,12 @@ export function BoardPage() {
 export function CasesPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const { data, reload } = useLoad(() => api<any[]>('GET', `/api/supervision/cases?status=${status}`), [status], 5000);
   const answer = async (id: string) => {
     const text = window.prompt(t('actions.answer'));
     if (!text) return;
-    try {
-      await api('POST', `/api/supervision/cases/${id}/answer`, { answer: text });
-      reload();
-    } catch (e) {
-      setError(e);
-    }
+    await run(() => api('POST', `/api/supervision/cases/${id}/answer`, { answer: text }), reload);
   };
   return (
     <section>
