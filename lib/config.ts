@@ -18,6 +18,13 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('joint-approval'),
   TEMPORAL_UI_URL: z.string().url().optional(),
+  /** Ports of the dev server that `npm start` runs when TEMPORAL_ADDRESS is not set. */
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Deadline of every call from the API to Temporal; past it the request answers 503 with Retry-After. */
+  TEMPORAL_RPC_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
+  /** How long an Idempotency-Key and its stored answer are kept before they are purged. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().default(48),
   ADMIN_USERNAME: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must have at least 8 characters').optional(),
   JWT_SECRET: z.string().min(16, 'JWT_SECRET must have at least 16 characters').optional(),
@@ -57,6 +64,10 @@ export interface Config {
   readonly temporalNamespace: string | undefined;
   readonly taskQueue: string;
   readonly temporalUiUrl: string;
+  readonly temporalPort: number;
+  readonly temporalUiPort: number;
+  readonly temporalRpcTimeoutMs: number;
+  readonly idempotencyRetentionMs: number;
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly jwtSecret: string;
@@ -103,7 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
-    temporalUiUrl: e.TEMPORAL_UI_URL ?? 'http://localhost:8233',
+    temporalUiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+    temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    temporalRpcTimeoutMs: e.TEMPORAL_RPC_TIMEOUT_SECONDS * 1000,
+    idempotencyRetentionMs: e.IDEMPOTENCY_RETENTION_HOURS * 3600_000,
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: overrides.jwtSecret ?? resolveJwtSecret(e.JWT_SECRET, dataDir),
