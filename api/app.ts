@@ -23,6 +23,10 @@ import { createCalendarRouter } from './routes/calendar';
 import { createNotificationsRouter } from './routes/notifications';
 import { createSessionsRouter } from './routes/sessions';
 import { createSupervisionRouter } from './routes/supervision';
+import { callTemporal } from './temporal-call';
+
+/** Health answers quickly (3 s, or the RPC deadline if shorter): a load balancer must not wait on it. */
+const HEALTH_TIMEOUT_MS = 3_000;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -54,7 +58,11 @@ export function createApp(deps: AppDeps): Express {
       throw unavailable('the database does not answer');
     }
     try {
-      await deps.temporal.withDeadline(Date.now() + 3_000, () => deps.temporal.workflowService.getSystemInfo({}));
+      await callTemporal(
+        deps,
+        () => deps.temporal.workflowService.getSystemInfo({}),
+        Math.min(HEALTH_TIMEOUT_MS, deps.config.temporalRpcTimeoutMs),
+      );
     } catch {
       throw unavailable('Temporal does not answer');
     }

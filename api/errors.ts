@@ -1,6 +1,11 @@
 // One error shape for every failure: {"error": {"code", "message", "details"?}}.
 import type { ErrorRequestHandler } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { FailureType } from '../workflows/shared';
@@ -38,8 +43,27 @@ export const badRequest = (message: string, details?: ErrorDetail[]) =>
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const forbidden = (message = 'you may not do this') => new HttpError(403, 'forbidden', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
-export const unavailable = (message: string) =>
-  new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': '5' });
+export const unavailable = (message: string, options?: { cause?: unknown }) => {
+  const error = new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': '5' });
+  if (options?.cause !== undefined) error.cause = options.cause;
+  return error;
+};
+
+/** gRPC codes that mean "Temporal did not answer (in time)": CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
+const UNAVAILABLE_GRPC_CODES = new Set([1, 4, 8, 14]);
+
+/**
+ * True when a Temporal call failed because the server did not answer: a deadline passed (an
+ * Update then throws WorkflowUpdateRPCTimeoutOrCancelledError, other calls a ServiceError wrapping
+ * the gRPC error, raw service calls the gRPC error itself), or the server is unreachable.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && UNAVAILABLE_GRPC_CODES.has(e.code)) return true;
+  }
+  return false;
+}
 
 /** Temporal and PostgreSQL outages become 503 with Retry-After; validator refusals become 409/403/400. */
 export function translateError(err: unknown): HttpError | undefined {
@@ -66,9 +90,10 @@ export function translateError(err: unknown): HttpError | undefined {
     return badRequest('request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return badRequest('unsupported body encoding');
-  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal; connection errors from pg.
-  if (e?.name === 'ServiceError' || e?.code === 14 || e?.code === 4)
-    return unavailable('the workflow service is unavailable; try again shortly');
+  // Temporal not answering (deadline, unreachable, Update RPC timeout) or any other service error;
+  // connection errors from pg.
+  if (isTemporalUnavailable(err) || e?.name === 'ServiceError' || e?.code === 14 || e?.code === 4)
+    return unavailable('the workflow service is unavailable; try again shortly', { cause: err });
   if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d\d\d)$/.test(e.code)) {
     return unavailable('the database is unavailable; try again shortly');
   }

@@ -31,6 +31,7 @@ import {
 import { toApplicationSummary, toSessionView, toStepView, withRemaining } from '../views';
 import { createWorkingTimeSource } from '../../activities/calendar';
 import { updateIdFrom } from './steps';
+import { callTemporal } from '../temporal-call';
 import { validate } from '../validate';
 
 /** Staff see their own department's steps in full and only the progress of the others. */
@@ -174,10 +175,12 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     async (req, res) => {
       const application = await ownApplication(req.params.id as string, res);
       const body = req.body as z.infer<typeof WithdrawBody>;
-      await appHandle(application.id).executeUpdate(withdrawUpdate, {
-        args: [{ actor: asActor(currentUser(res)), reason: body.reason }],
-        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-      });
+      await callTemporal(deps, () =>
+        appHandle(application.id).executeUpdate(withdrawUpdate, {
+          args: [{ actor: asActor(currentUser(res)), reason: body.reason }],
+          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+        }),
+      );
       res.json(await applicationWithSteps(application.id));
     },
   );
@@ -188,10 +191,12 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     async (req, res) => {
       const application = await ownApplication(req.params.id as string, res);
       const body = req.body as z.infer<typeof ResubmitBody>;
-      await appHandle(application.id).executeUpdate(resubmitUpdate, {
-        args: [{ actor: asActor(currentUser(res)), ...body }],
-        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-      });
+      await callTemporal(deps, () =>
+        appHandle(application.id).executeUpdate(resubmitUpdate, {
+          args: [{ actor: asActor(currentUser(res)), ...body }],
+          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+        }),
+      );
       res.json(await applicationWithSteps(application.id));
     },
   );
@@ -214,17 +219,19 @@ export function createApplicationsRouter(deps: AppDeps): Router {
     }
     const count = (await sessionsRepo.listByApplication(db, application.id)).length;
     const sessionId = `${application.id}-S${count + 1}-${randomBytes(2).toString('hex').toUpperCase()}`;
-    const session = await appHandle(application.id).executeUpdate(scheduleSessionUpdate, {
-      args: [
-        {
-          actor: asActor(currentUser(res)),
-          sessionId,
-          ...body,
-          scheduledAt: new Date(body.scheduledAt).toISOString(),
-        },
-      ],
-      updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-    });
+    const session = await callTemporal(deps, () =>
+      appHandle(application.id).executeUpdate(scheduleSessionUpdate, {
+        args: [
+          {
+            actor: asActor(currentUser(res)),
+            sessionId,
+            ...body,
+            scheduledAt: new Date(body.scheduledAt).toISOString(),
+          },
+        ],
+        updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+      }),
+    );
     res.status(201).json(session);
   });
 

@@ -10,24 +10,41 @@ import { publishedHolidayTable } from '../../lib/holiday-table';
 import { calendarChangedSignal, stepWorkflowId } from '../../workflows/shared';
 import { currentUser } from '../auth';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { isTemporalUnavailable, notFound, unavailable } from '../errors';
 import { CalendarDayBody, CalendarQuery, DateParams } from '../schemas';
+import { callTemporal } from '../temporal-call';
 import { validate } from '../validate';
 
-export function createCalendarRouter({ db, temporal, log }: AppDeps): Router {
+export function createCalendarRouter(deps: AppDeps): Router {
+  const { db, temporal, log } = deps;
   const router = Router();
 
-  /** Tells every open step to recompute; a step that closed meanwhile is skipped. */
+  /**
+   * Tells every open step to recompute; a step that closed meanwhile is skipped. All signals share
+   * one deadline; if Temporal does not answer, the request is a 503 and its retry (saving the same
+   * entry again and signalling again, both harmless) reaches the steps.
+   */
   const notifyOpenSteps = async (note: string) => {
     const open = await stepsRepo.openSteps(db);
-    await Promise.all(
-      open.map((s) =>
-        temporal.workflow
-          .getHandle(stepWorkflowId(s.application_id, s.matter_code))
-          .signal(calendarChangedSignal, { note })
-          .catch((err: unknown) => log.warn({ err, stepId: s.id }, 'calendar change not delivered')),
+    let unreachable: unknown;
+    await callTemporal(deps, () =>
+      Promise.all(
+        open.map((s) =>
+          temporal.workflow
+            .getHandle(stepWorkflowId(s.application_id, s.matter_code))
+            .signal(calendarChangedSignal, { note })
+            .catch((err: unknown) => {
+              if (isTemporalUnavailable(err)) unreachable ??= err;
+              else log.warn({ err, stepId: s.id }, 'calendar change not delivered');
+            }),
+        ),
       ),
     );
+    if (unreachable !== undefined) {
+      throw unavailable('the calendar entry is saved, but the open steps could not be told; send it again', {
+        cause: unreachable,
+      });
+    }
     return open.length;
   };
 

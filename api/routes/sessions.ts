@@ -9,10 +9,12 @@ import { asActor, currentUser } from '../auth';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { CloseSessionBody, OpinionBody, SessionIdParams } from '../schemas';
+import { callTemporal } from '../temporal-call';
 import { validate } from '../validate';
 import { updateIdFrom } from './steps';
 
-export function createSessionsRouter({ db, temporal, config }: AppDeps): Router {
+export function createSessionsRouter(deps: AppDeps): Router {
+  const { db, temporal, config } = deps;
   const router = Router();
 
   const loadSession = async (id: string) => {
@@ -31,12 +33,12 @@ export function createSessionsRouter({ db, temporal, config }: AppDeps): Router 
         throw forbidden('your department is not invited to this session');
       }
       const body = req.body as z.infer<typeof OpinionBody>;
-      const result = await temporal.workflow
-        .getHandle(applicationWorkflowId(session.application_id))
-        .executeUpdate(recordOpinionUpdate, {
+      const result = await callTemporal(deps, () =>
+        temporal.workflow.getHandle(applicationWorkflowId(session.application_id)).executeUpdate(recordOpinionUpdate, {
           args: [{ actor: asActor(user), sessionId: session.id, ...body }],
           updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-        });
+        }),
+      );
       res.json(result);
     },
   );
@@ -49,12 +51,12 @@ export function createSessionsRouter({ db, temporal, config }: AppDeps): Router 
       const session = await loadSession(req.params.id as string);
       assertOfficerOwns(user, (await applicationsRepo.find(db, session.application_id))!, config);
       const body = req.body as z.infer<typeof CloseSessionBody>;
-      const result = await temporal.workflow
-        .getHandle(applicationWorkflowId(session.application_id))
-        .executeUpdate(closeSessionUpdate, {
+      const result = await callTemporal(deps, () =>
+        temporal.workflow.getHandle(applicationWorkflowId(session.application_id)).executeUpdate(closeSessionUpdate, {
           args: [{ actor: asActor(user), sessionId: session.id, minutes: body.minutes }],
           updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-        });
+        }),
+      );
       res.json(result);
     },
   );

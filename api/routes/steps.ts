@@ -27,6 +27,7 @@ import { assertOfficerOwns, assertStaffOfStep } from '../access';
 import { asActor, currentUser, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../errors';
+import { callTemporal } from '../temporal-call';
 import {
   DecisionBody,
   EmptyBody,
@@ -78,23 +79,27 @@ export function createStepsRouter(deps: AppDeps): Router {
 
   /**
    * Runs an update on the step's workflow. A step shows as submitted a moment before its parent
-   * has started the child workflow; an update in that moment waits for it.
+   * has started the child workflow; an update in that moment waits for it. The whole of it, the
+   * waiting included, runs under one deadline: past it the request answers 503, and a retry with
+   * the same Idempotency-Key sends the same update id, which Temporal applies once.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const updateStep = async (step: StepRow, def: UpdateDefinition<StepSnapshot, [any]>, args: unknown, id?: string) => {
     if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
     if (['approved', 'rejected', 'cancelled'].includes(step.status)) throw conflict(`the step is ${step.status}`);
     const handle = temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await handle.executeUpdate(def, { args: [args], updateId: id });
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        // Closed meanwhile (decided or cancelled): the read model catches up in a moment.
-        if (attempt >= 25) throw conflict('the step is no longer open');
-        await new Promise((r) => setTimeout(r, 200));
+    return callTemporal(deps, async (deadline) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await handle.executeUpdate(def, { args: [args], updateId: id });
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          // Closed meanwhile (decided or cancelled): the read model catches up in a moment.
+          if (attempt >= 25 || Date.now() + 200 >= deadline) throw conflict('the step is no longer open');
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
-    }
+    });
   };
 
   router.get('/api/inbox', validate({ query: InboxQuery }), async (_req, res) => {

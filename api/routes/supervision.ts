@@ -12,10 +12,12 @@ import { forbidden, notFound } from '../errors';
 import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
 import { toCaseView, toStepView, withRemaining } from '../views';
 import { createWorkingTimeSource } from '../../activities/calendar';
+import { callTemporal } from '../temporal-call';
 import { validate } from '../validate';
 import { updateIdFrom } from './steps';
 
-export function createSupervisionRouter({ db, temporal, config }: AppDeps): Router {
+export function createSupervisionRouter(deps: AppDeps): Router {
+  const { db, temporal, config } = deps;
   const router = Router();
   const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
@@ -49,14 +51,16 @@ export function createSupervisionRouter({ db, temporal, config }: AppDeps): Rout
       if (found.department_code !== user.departmentCode)
         throw forbidden('this case is addressed to another department');
       const step = (await stepsRepo.find(db, found.step_id))!;
-      await temporal.workflow
-        .getHandle(stepWorkflowId(step.application_id, step.matter_code))
-        .executeUpdate(answerCaseUpdate, {
-          args: [
-            { actor: asActor(user), caseId: found.id, answer: (req.body as z.infer<typeof AnswerCaseBody>).answer },
-          ],
-          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-        });
+      await callTemporal(deps, () =>
+        temporal.workflow
+          .getHandle(stepWorkflowId(step.application_id, step.matter_code))
+          .executeUpdate(answerCaseUpdate, {
+            args: [
+              { actor: asActor(user), caseId: found.id, answer: (req.body as z.infer<typeof AnswerCaseBody>).answer },
+            ],
+            updateId: updateIdFrom(res, req.get('Idempotency-Key')),
+          }),
+      );
       res.json(toCaseView((await supervisionRepo.find(db, found.id))!));
     },
   );
