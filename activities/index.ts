@@ -121,6 +121,39 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
       });
     },
 
+    /** Marks a step whose workflow ended without a decision as failed, with one timeline event, once. */
+    async markStepFailed(r: {
+      workflowId: string;
+      seq: number;
+      applicationId: string;
+      stepId: string;
+      attempt: number;
+      reason: string | null;
+      at: string;
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await stepsRepo.markFailed(trx, r.stepId, r.attempt, r.at);
+        await supervisionRepo.closeForStep(trx, {
+          stepId: r.stepId,
+          attempt: r.attempt,
+          outcome: 'cancelled',
+          at: r.at,
+        });
+        await logEvent(trx, {
+          eventId: `${r.workflowId}#${r.seq}`,
+          applicationId: r.applicationId,
+          stepId: r.stepId,
+          event: {
+            type: 'step_failed',
+            at: r.at,
+            actor: { id: 'system', displayName: '系统' },
+            detail: { attempt: r.attempt, reason: r.reason },
+          },
+          notices: [{ audience: { role: 'supervisor' }, message: `审批环节 ${r.stepId} 的流程异常终止，需要处理` }],
+        });
+      });
+    },
+
     async openCase(c: CaseOpening): Promise<void> {
       await db.transaction().execute((trx) => supervisionRepo.open(trx, c));
     },

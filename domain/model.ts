@@ -14,6 +14,8 @@ export const STEP_STATUSES = [
   'approved',
   'rejected',
   'cancelled',
+  /** The step's workflow failed or was terminated without a decision; the officer can start it again. */
+  'failed',
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 

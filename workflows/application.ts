@@ -2,15 +2,26 @@
 // matters it depends on are approved (并联审批 within a stage), follows them to the end, and
 // carries what belongs to the whole application: withdrawal, resubmission of a rejected
 // matter, and joint sessions (联合踏勘 / 联审会).
+//
+// Handlers and the main loop change state one at a time under one lock, and each handler checks
+// its preconditions again once it holds the lock: two conflicting actions give one winner and a
+// refusal. Steps report their end by signal, so the application can continue as new (its history
+// stays bounded over months of sessions and resubmissions) while steps keep running.
 import {
   allHandlersFinished,
+  ChildWorkflowFailure,
   condition,
+  continueAsNew,
   getExternalWorkflowHandle,
+  ParentClosePolicy,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { Mutex } from 'async-mutex';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { Notice, SessionSnapshot } from '../domain/projection';
 import { acts, fail, SYSTEM, type Who } from './common';
@@ -22,32 +33,53 @@ import {
   recordOpinionUpdate,
   resubmitUpdate,
   scheduleSessionUpdate,
+  stepFinishedSignal,
   stepWorkflowId,
   withdrawUpdate,
   type ApplicationWorkflowInput,
   type PlannedStepInput,
+  type StepProgress,
   type StepResult,
 } from './shared';
 import { stepWorkflow } from './step';
 
-type StepProgress = 'blocked' | 'running' | 'approved' | 'rejected' | 'cancelled';
+/** Continue as new past this many history events unless the input says otherwise. */
+const DEFAULT_HISTORY_LIMIT = 2_000;
+/** A resubmitted step waits this long at most for its previous run to close (it signals just before). */
+const PREVIOUS_RUN_CLOSE_ATTEMPTS = 30;
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationStatus> {
-  const progress = new Map<string, StepProgress>(input.steps.map((s) => [s.matterCode, 'blocked']));
-  const attempts = new Map<string, number>(input.steps.map((s) => [s.matterCode, 0]));
+  const carried = input.carried;
+  const progress = new Map<string, StepProgress>(
+    carried?.progress ?? input.steps.map((s) => [s.matterCode, 'blocked' as StepProgress]),
+  );
+  const attempts = new Map<string, number>(carried?.attempts ?? input.steps.map((s) => [s.matterCode, 0]));
   const byMatter = new Map<string, PlannedStepInput>(input.steps.map((s) => [s.matterCode, s]));
-  const sessions = new Map<string, SessionSnapshot>();
-  const finished: StepResult[] = [];
-  const state = { status: 'in_progress' as ApplicationStatus, withdrawing: false };
-  let seq = 0;
+  const sessions = new Map<string, SessionSnapshot>((carried?.sessions ?? []).map((s) => [s.id, s]));
+  /** Step results received and not yet handled by the main loop. */
+  const pending: StepResult[] = [...(carried?.pending ?? [])];
+  const state = { status: carried?.status ?? ('in_progress' as ApplicationStatus), withdrawing: false };
+  let seq = carried?.seq ?? 0;
   /** Bumped when a session closes, so the main loop looks at completion again. */
   let version = 0;
+  const lock = new Mutex();
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
 
   const nextSeq = () => ++seq;
   const workflowId = workflowInfo().workflowId;
   const officerNotice = (message: string): Notice => ({ audience: { userId: input.officerId }, message });
+  const isFinal = () => state.status === 'withdrawn' || state.status === 'completed';
 
-  const project = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
+  /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
+  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
+    lock.runExclusive(async () => {
+      check();
+      return change();
+    });
+  const noCheck = () => undefined;
+
+  /** Reports the application's status and one timeline event (and notices) to the read model. */
+  const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
     upsertSearchAttributes([{ key: SearchAttr.applicationStatus, value: state.status }]);
     await acts.projectApplication({
       workflowId,
@@ -59,7 +91,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     });
   };
 
-  const projectSession = async (
+  const reportSession = async (
     session: SessionSnapshot,
     type: string,
     actor: Who,
@@ -78,7 +110,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   /** What still stands between the application and completion. */
   const attentionReasons = (): string[] => [
-    ...[...progress].filter(([, p]) => p === 'rejected').map(([m]) => `rejected:${m}`),
+    ...[...progress].filter(([, p]) => p === 'rejected' || p === 'failed').map(([m, p]) => `${p}:${m}`),
     ...[...sessions.values()]
       .filter((s) => s.status === 'closed' && s.opinions.some((o) => o.opinion === 'disagree'))
       .filter((s) => !laterSessionAgrees(s))
@@ -98,12 +130,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     );
 
   const settleStatus = async (trigger: string, detail: Record<string, unknown>) => {
-    if (state.status === 'withdrawn' || state.status === 'completed' || state.withdrawing) return;
+    if (isFinal() || state.withdrawing) return;
     const reasons = attentionReasons();
     const next: ApplicationStatus = reasons.length > 0 ? 'needs_attention' : 'in_progress';
     if (next === state.status) return;
     state.status = next;
-    await project(
+    await report(
       next === 'needs_attention' ? 'application_needs_attention' : 'application_back_in_progress',
       SYSTEM,
       { trigger, reasons, ...detail },
@@ -111,40 +143,108 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     );
   };
 
+  /** Starts a step's next attempt; the claim (progress, attempt) is made before the first await. */
   const startStep = async (step: PlannedStepInput) => {
-    const attempt = attempts.get(step.matterCode)! + 1;
+    const previous = { progress: progress.get(step.matterCode)!, attempt: attempts.get(step.matterCode)! };
+    const attempt = previous.attempt + 1;
     attempts.set(step.matterCode, attempt);
     progress.set(step.matterCode, 'running');
-    const child = await startChild(stepWorkflow, {
-      workflowId: stepWorkflowId(input.applicationId, step.matterCode),
-      args: [
-        {
-          applicationId: input.applicationId,
-          officerId: input.officerId,
-          stepId: step.stepId,
-          matterCode: step.matterCode,
-          matterName: step.matterName,
-          departmentCode: step.departmentCode,
-          promisedLimitDays: step.promisedLimitDays,
-          feeAmountFen: step.feeAmountFen,
-          attempt,
-          policy: input.policy,
-        },
-      ],
-      typedSearchAttributes: [
-        { key: SearchAttr.applicationId, value: input.applicationId },
-        { key: SearchAttr.departmentCodes, value: [step.departmentCode] },
-      ],
-    });
-    void child.result().then((r) => finished.push(r));
+    for (let tries = 1; ; tries++) {
+      try {
+        const child = await startChild(stepWorkflow, {
+          workflowId: stepWorkflowId(input.applicationId, step.matterCode),
+          // The step outlives a run of this workflow that continues as new.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [
+            {
+              applicationId: input.applicationId,
+              officerId: input.officerId,
+              stepId: step.stepId,
+              matterCode: step.matterCode,
+              matterName: step.matterName,
+              departmentCode: step.departmentCode,
+              promisedLimitDays: step.promisedLimitDays,
+              feeAmountFen: step.feeAmountFen,
+              attempt,
+              policy: input.policy,
+            },
+          ],
+          typedSearchAttributes: [
+            { key: SearchAttr.applicationId, value: input.applicationId },
+            { key: SearchAttr.departmentCodes, value: [step.departmentCode] },
+          ],
+        });
+        // A step reports its end by signal; one that fails or is terminated cannot, and shows here.
+        child.result().catch((err: unknown) => {
+          pending.push({
+            stepId: step.stepId,
+            matterCode: step.matterCode,
+            attempt,
+            outcome: 'failed',
+            reason: err instanceof ChildWorkflowFailure ? (err.cause?.message ?? err.message) : String(err),
+          });
+        });
+        return;
+      } catch (err) {
+        // The previous attempt signalled its end and is closing this very moment.
+        if (err instanceof WorkflowExecutionAlreadyStartedError && tries < PREVIOUS_RUN_CLOSE_ATTEMPTS) {
+          await sleep('1 second');
+          continue;
+        }
+        attempts.set(step.matterCode, previous.attempt);
+        progress.set(step.matterCode, previous.progress);
+        fail('Conflict', `the step ${step.matterCode} could not be started; try again shortly`);
+      }
+    }
   };
 
   const startReadySteps = async () => {
-    if (state.withdrawing) return;
     for (const step of input.steps) {
+      if (state.withdrawing || isFinal()) return;
       if (progress.get(step.matterCode) !== 'blocked') continue;
       if (!step.prerequisites.every((p) => progress.get(p) === 'approved')) continue;
       await startStep(step);
+    }
+  };
+
+  /** Handles the step results received so far: progress, failures, follow-on steps, status. */
+  const handleResults = async () => {
+    while (pending.length > 0) {
+      const result = pending.shift()!;
+      // A result counts once, for the attempt that is running (a signal and a failure may both come).
+      if (progress.get(result.matterCode) !== 'running' || attempts.get(result.matterCode) !== result.attempt) continue;
+      progress.set(result.matterCode, result.outcome);
+      if (result.outcome === 'failed') {
+        await acts.markStepFailed({
+          workflowId,
+          seq: nextSeq(),
+          applicationId: input.applicationId,
+          stepId: result.stepId,
+          attempt: result.attempt,
+          reason: result.reason,
+          at: new Date().toISOString(),
+        });
+      }
+      if (result.outcome === 'approved') {
+        await startReadySteps();
+      } else if (result.outcome === 'rejected' || result.outcome === 'failed') {
+        await settleStatus(result.outcome === 'rejected' ? 'rejection' : 'step_failure', {
+          stepId: result.stepId,
+          matterCode: result.matterCode,
+          reason: result.reason,
+        });
+      }
+    }
+    if (
+      !state.withdrawing &&
+      !isFinal() &&
+      [...progress.values()].every((p) => p === 'approved') &&
+      attentionReasons().length === 0
+    ) {
+      state.status = 'completed';
+      await report('application_completed', SYSTEM, {}, [
+        officerNotice(`申请 ${input.applicationId} 全部审批事项已办结`),
+      ]);
     }
   };
 
@@ -152,82 +252,127 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     if (actor.role !== 'officer') fail('Forbidden', `${what} is for the investment proxy officer`);
   };
   const requireActive = (what: string) => {
-    if (state.status === 'withdrawn' || state.status === 'completed' || state.withdrawing) {
+    if (isFinal() || state.withdrawing) {
       fail('Conflict', `cannot ${what}: the application is ${state.withdrawing ? 'being withdrawn' : state.status}`);
     }
   };
 
+  /** An Update checked by its validator and again under the lock. */
+  const onUpdate = <R, A>(def: UpdateDefinition<R, [A]>, check: (a: A) => void, change: (a: A) => Promise<R>) =>
+    setHandler(
+      def,
+      (args: A) =>
+        exclusive(
+          () => check(args),
+          () => change(args),
+        ),
+      { validator: check },
+    );
+
   setHandler(applicationStateQuery, () => ({ status: state.status, sessions: [...sessions.values()] }));
 
+  setHandler(stepFinishedSignal, (result) => {
+    pending.push(result);
+  });
+
+  const checkWithdraw = ({ actor, reason }: { actor: Actor; reason: string }) => {
+    requireOfficer(actor, 'withdrawing an application');
+    requireActive('withdraw');
+    if (!reason.trim()) fail('InvalidInput', 'a withdrawal needs its reason');
+  };
   setHandler(
     withdrawUpdate,
     async ({ actor, reason }) => {
-      state.withdrawing = true;
-      const running = [...progress].filter(([, p]) => p === 'running').map(([m]) => m);
-      for (const matter of running) {
-        await getExternalWorkflowHandle(stepWorkflowId(input.applicationId, matter)).signal(cancelStepSignal, {
-          reason,
-          actor: { id: actor.id, displayName: actor.displayName },
-        });
-      }
-      const blocked = [...progress].filter(([, p]) => p === 'blocked').map(([m]) => m);
-      for (const matter of blocked) progress.set(matter, 'cancelled');
-      if (blocked.length > 0) {
-        await acts.cancelBlockedSteps({
-          workflowId,
-          seq: nextSeq(),
-          applicationId: input.applicationId,
-          stepIds: blocked.map((m) => byMatter.get(m)!.stepId),
-          reason,
-          actor: { id: actor.id, displayName: actor.displayName },
-          at: new Date().toISOString(),
-        });
-      }
+      const who = { id: actor.id, displayName: actor.displayName };
+      const cancelled = await exclusive(
+        () => checkWithdraw({ actor, reason }),
+        async () => {
+          state.withdrawing = true;
+          const running = [...progress].filter(([, p]) => p === 'running').map(([m]) => m);
+          for (const matter of running) {
+            try {
+              await getExternalWorkflowHandle(stepWorkflowId(input.applicationId, matter)).signal(cancelStepSignal, {
+                reason,
+                actor: who,
+              });
+            } catch {
+              // The step closed a moment ago. Its result has come (it signals before closing) or,
+              // if it was terminated without a word, it never will: it counts as failed.
+              if (progress.get(matter) === 'running' && !pending.some((r) => r.matterCode === matter)) {
+                const step = byMatter.get(matter)!;
+                pending.push({
+                  stepId: step.stepId,
+                  matterCode: matter,
+                  attempt: attempts.get(matter)!,
+                  outcome: 'failed',
+                  reason: 'the step workflow closed without a result',
+                });
+              }
+            }
+          }
+          const blocked = [...progress].filter(([, p]) => p === 'blocked').map(([m]) => m);
+          for (const matter of blocked) progress.set(matter, 'cancelled');
+          if (blocked.length > 0) {
+            await acts.cancelBlockedSteps({
+              workflowId,
+              seq: nextSeq(),
+              applicationId: input.applicationId,
+              stepIds: blocked.map((m) => byMatter.get(m)!.stepId),
+              reason,
+              actor: who,
+              at: new Date().toISOString(),
+            });
+          }
+          return [...running, ...blocked];
+        },
+      );
+      // The main loop records each step's end; the lock is free meanwhile.
       await condition(() => [...progress.values()].every((p) => p !== 'running'));
-      state.status = 'withdrawn';
-      await project('application_withdrawn', actor, { reason, cancelledSteps: [...running, ...blocked] });
-      return state.status;
+      return exclusive(noCheck, async () => {
+        state.status = 'withdrawn';
+        await report('application_withdrawn', actor, { reason, cancelledSteps: cancelled });
+        return state.status;
+      });
     },
-    {
-      validator: ({ actor, reason }) => {
-        requireOfficer(actor, 'withdrawing an application');
-        requireActive('withdraw');
-        if (!reason.trim()) fail('InvalidInput', 'a withdrawal needs its reason');
-      },
-    },
+    { validator: checkWithdraw },
   );
 
-  setHandler(
+  onUpdate(
     resubmitUpdate,
+    ({ actor, matterCode, note }) => {
+      requireOfficer(actor, 'resubmitting a matter');
+      requireActive('resubmit');
+      const current = progress.get(matterCode);
+      if (current !== 'rejected' && current !== 'failed') {
+        fail(
+          'Conflict',
+          `only a rejected matter (or one whose step failed) can be resubmitted; ${matterCode} is ${current ?? 'not in this application'}`,
+        );
+      }
+      if (!note.trim()) fail('InvalidInput', 'say what was changed for the resubmission');
+    },
     async ({ actor, matterCode, note }) => {
       const step = byMatter.get(matterCode)!;
-      await project('step_resubmitted', actor, {
+      await startStep(step);
+      await report('step_resubmitted', actor, {
         stepId: step.stepId,
         matterCode,
         note,
-        attempt: attempts.get(matterCode)! + 1,
+        attempt: attempts.get(matterCode)!,
       });
-      await startStep(step);
       await settleStatus('resubmission', { matterCode });
       return state.status;
     },
-    {
-      validator: ({ actor, matterCode, note }) => {
-        requireOfficer(actor, 'resubmitting a matter');
-        requireActive('resubmit');
-        if (progress.get(matterCode) !== 'rejected') {
-          fail(
-            'Conflict',
-            `only a rejected matter can be resubmitted; ${matterCode} is ${progress.get(matterCode) ?? 'not in this application'}`,
-          );
-        }
-        if (!note.trim()) fail('InvalidInput', 'say what was changed for the resubmission');
-      },
-    },
   );
 
-  setHandler(
+  onUpdate(
     scheduleSessionUpdate,
+    ({ actor, sessionId, invitedDepartments }) => {
+      requireOfficer(actor, 'scheduling a joint session');
+      requireActive('schedule a session');
+      if (sessions.has(sessionId)) fail('Conflict', `session ${sessionId} exists already`);
+      if (invitedDepartments.length === 0) fail('InvalidInput', 'invite at least one department');
+    },
     async ({ actor, sessionId, kind, topic, scheduledAt, location, invitedDepartments }) => {
       const session: SessionSnapshot = {
         id: sessionId,
@@ -243,7 +388,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       };
       sessions.set(sessionId, session);
       const what = kind === 'site_inspection' ? '联合现场踏勘' : '联审会';
-      await projectSession(
+      await reportSession(
         session,
         'session_scheduled',
         actor,
@@ -255,18 +400,23 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       );
       return session;
     },
-    {
-      validator: ({ actor, sessionId, invitedDepartments }) => {
-        requireOfficer(actor, 'scheduling a joint session');
-        requireActive('schedule a session');
-        if (sessions.has(sessionId)) fail('Conflict', `session ${sessionId} exists already`);
-        if (invitedDepartments.length === 0) fail('InvalidInput', 'invite at least one department');
-      },
-    },
   );
 
-  setHandler(
+  onUpdate(
     recordOpinionUpdate,
+    ({ actor, sessionId, opinion, reason }) => {
+      const session = sessions.get(sessionId);
+      if (!session) fail('Conflict', `no session ${sessionId} in this application`);
+      if (
+        actor.role !== 'staff' ||
+        !actor.departmentCode ||
+        !session.invitedDepartments.includes(actor.departmentCode)
+      ) {
+        fail('Forbidden', 'only staff of an invited department may give its opinion');
+      }
+      if (session.status !== 'scheduled') fail('Conflict', 'the session is closed');
+      if (opinion === 'disagree' && !reason?.trim()) fail('InvalidInput', 'a disagreement needs its reasons');
+    },
     async ({ actor, sessionId, opinion, reason }) => {
       const session = sessions.get(sessionId)!;
       const entry = {
@@ -278,7 +428,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         at: new Date().toISOString(),
       };
       session.opinions = [...session.opinions.filter((o) => o.departmentCode !== entry.departmentCode), entry];
-      await projectSession(session, 'session_opinion_recorded', actor, {
+      await reportSession(session, 'session_opinion_recorded', actor, {
         sessionId,
         departmentCode: entry.departmentCode,
         opinion,
@@ -286,25 +436,16 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       });
       return session;
     },
-    {
-      validator: ({ actor, sessionId, opinion, reason }) => {
-        const session = sessions.get(sessionId);
-        if (!session) fail('Conflict', `no session ${sessionId} in this application`);
-        if (
-          actor.role !== 'staff' ||
-          !actor.departmentCode ||
-          !session.invitedDepartments.includes(actor.departmentCode)
-        ) {
-          fail('Forbidden', 'only staff of an invited department may give its opinion');
-        }
-        if (session.status !== 'scheduled') fail('Conflict', 'the session is closed');
-        if (opinion === 'disagree' && !reason?.trim()) fail('InvalidInput', 'a disagreement needs its reasons');
-      },
-    },
   );
 
-  setHandler(
+  onUpdate(
     closeSessionUpdate,
+    ({ actor, sessionId }) => {
+      requireOfficer(actor, 'closing a joint session');
+      const session = sessions.get(sessionId);
+      if (!session) fail('Conflict', `no session ${sessionId} in this application`);
+      if (session.status !== 'scheduled') fail('Conflict', 'the session is closed already');
+    },
     async ({ actor, sessionId, minutes }) => {
       const session = sessions.get(sessionId)!;
       const at = new Date().toISOString();
@@ -326,7 +467,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       session.minutes = minutes;
       session.closedAt = at;
       const disagreeing = session.opinions.filter((o) => o.opinion === 'disagree').map((o) => o.departmentCode);
-      await projectSession(session, 'session_closed', actor, {
+      await reportSession(session, 'session_closed', actor, {
         sessionId,
         minutes,
         deemedAgreeing: absent,
@@ -336,45 +477,33 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       version++;
       return session;
     },
-    {
-      validator: ({ actor, sessionId }) => {
-        requireOfficer(actor, 'closing a joint session');
-        const session = sessions.get(sessionId);
-        if (!session) fail('Conflict', `no session ${sessionId} in this application`);
-        if (session.status !== 'scheduled') fail('Conflict', 'the session is closed already');
-      },
-    },
   );
 
-  await startReadySteps();
+  const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
+
+  if (!carried) await exclusive(noCheck, startReadySteps);
 
   for (;;) {
     const seen = version;
-    await condition(() => finished.length > 0 || state.status === 'withdrawn' || version !== seen);
-    if (state.status === 'withdrawn') break;
-    while (finished.length > 0) {
-      const result = finished.shift()!;
-      progress.set(result.matterCode, result.outcome);
-      if (result.outcome === 'approved') {
-        await startReadySteps();
-      } else if (result.outcome === 'rejected') {
-        await settleStatus('rejection', {
-          stepId: result.stepId,
-          matterCode: result.matterCode,
-          reason: result.reason,
-        });
-      }
-    }
-    if (
-      !state.withdrawing &&
-      [...progress.values()].every((p) => p === 'approved') &&
-      attentionReasons().length === 0
-    ) {
-      state.status = 'completed';
-      await project('application_completed', SYSTEM, {}, [
-        officerNotice(`申请 ${input.applicationId} 全部审批事项已办结`),
-      ]);
-      break;
+    await condition(() => pending.length > 0 || isFinal() || version !== seen || continueAsNewDue());
+    if (isFinal()) break;
+    if (pending.length > 0 || version !== seen) await exclusive(noCheck, handleResults);
+    if (isFinal()) break;
+    if (continueAsNewDue() && !state.withdrawing) {
+      // A quiet moment: no handler runs, so the state below is whole.
+      await condition(() => allHandlersFinished() && !lock.isLocked());
+      if (isFinal() || state.withdrawing || pending.length > 0) continue;
+      await continueAsNew<typeof applicationWorkflow>({
+        ...input,
+        carried: {
+          status: state.status,
+          progress: [...progress],
+          attempts: [...attempts],
+          sessions: [...sessions.values()],
+          pending: [...pending],
+          seq,
+        },
+      });
     }
   }
 

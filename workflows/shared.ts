@@ -74,6 +74,24 @@ export interface ApplicationWorkflowInput {
   officerId: string;
   steps: PlannedStepInput[];
   policy: ClockPolicy;
+  /** Continue as new once the history has this many events (Temporal also suggests it on its own). */
+  historyLimit?: number;
+  /** What a previous run of this application handed over when it continued as new. */
+  carried?: ApplicationCarry;
+}
+
+/** Step progress as the application sees it. */
+export type StepProgress = 'blocked' | 'running' | 'approved' | 'rejected' | 'cancelled' | 'failed';
+
+/** The application's state, carried from one run to the next by continue-as-new. */
+export interface ApplicationCarry {
+  status: ApplicationStatus;
+  progress: Array<[matterCode: string, progress: StepProgress]>;
+  attempts: Array<[matterCode: string, attempt: number]>;
+  sessions: SessionSnapshot[];
+  /** Step results received but not yet handled. */
+  pending: StepResult[];
+  seq: number;
 }
 
 export interface StepWorkflowInput {
@@ -92,7 +110,9 @@ export interface StepWorkflowInput {
 export interface StepResult {
   stepId: string;
   matterCode: string;
-  outcome: Outcome | 'cancelled';
+  attempt: number;
+  /** `failed`: the step's workflow failed or was terminated without a decision. */
+  outcome: Outcome | 'cancelled' | 'failed';
   reason: string | null;
 }
 
@@ -134,6 +154,8 @@ export const answerCaseUpdate = defineUpdate<StepSnapshot, [ActorArgs & { caseId
 );
 export const stepStateQuery = defineQuery<StepSnapshot>('stepState');
 
+/** From a step to its application: the step has ended (sent to the workflow id, so it reaches the current run). */
+export const stepFinishedSignal = defineSignal<[StepResult]>('stepFinished');
 /** From the parent: the application was withdrawn. */
 export const cancelStepSignal =
   defineSignal<[{ reason: string; actor: Pick<Actor, 'id' | 'displayName'> }]>('cancelStep');

@@ -4,14 +4,26 @@
 //
 // Every deadline is an absolute time computed by an activity from the working-day calendar;
 // this workflow only waits for it. Every human action is an Update whose validator refuses a
-// wrong role, department or state before anything is recorded.
-import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// wrong role, department or state before anything is recorded. Handlers, timers and the
+// cancellation run one at a time under one lock, and each checks the state again once it holds
+// the lock: two conflicting actions give one winner and a refusal, never an interleaving.
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
 import type { Actor, Light } from '../domain/model';
 import type { Notice, StepSnapshot } from '../domain/projection';
 import { acts, fail, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   acceptUpdate,
+  applicationWorkflowId,
+  stepFinishedSignal,
   answerCaseUpdate,
   calendarChangedSignal,
   cancelStepSignal,
@@ -28,6 +40,7 @@ import {
   type StepResult,
   type StepWorkflowInput,
 } from './shared';
+import type { UpdateDefinition } from '@temporalio/common';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -76,6 +89,13 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   let seq = 0;
   /** Bumped on every change so the timer loop plans again. */
   let version = 0;
+  const lock = new Mutex();
+  /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
+  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
+    lock.runExclusive(async () => {
+      check();
+      return change();
+    });
 
   const isOpen = () => s.status === 'submitted' || s.status === 'in_review' || s.status === 'awaiting_supplement';
   const departmentNotice = (message: string): Notice => ({
@@ -195,6 +215,10 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     return caseId;
   };
 
+  const closeCases = async (outcome: 'decided' | 'cancelled', at: string) => {
+    await acts.closeCases({ stepId: input.stepId, attempt: input.attempt, outcome, at });
+  };
+
   const turnRed = async () => {
     if (s.status !== 'in_review' || s.overdue) return;
     s.overdue = true;
@@ -232,8 +256,29 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     return timers[0] ?? null;
   };
 
-  // --- handlers: every state change happens before the first await, so a concurrent
-  // --- update's validator already sees it --------------------------------------------------
+  // --- handlers ------------------------------------------------------------------------------
+  /**
+   * An Update whose validator is `check`, and whose handler runs `change` under the lock after
+   * checking again (the state may have moved while it waited): one winner per conflict.
+   */
+  const onUpdate = <A>(
+    def: UpdateDefinition<StepSnapshot, [A]>,
+    check: (a: A) => void,
+    change: (a: A) => Promise<void>,
+  ) =>
+    setHandler(
+      def,
+      (args: A) =>
+        exclusive(
+          () => check(args),
+          async () => {
+            await change(args);
+            return { ...s };
+          },
+        ),
+      { validator: check },
+    );
+
   setHandler(stepStateQuery, () => ({ ...s }));
 
   setHandler(cancelStepSignal, (request) => {
@@ -246,25 +291,32 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     version++;
   });
 
-  setHandler(
+  onUpdate(
     acceptUpdate,
+    ({ actor }) => {
+      requireDepartmentStaff(actor);
+      if (s.status !== 'submitted') fail('Conflict', `cannot accept: the step is ${s.status}`);
+    },
     async ({ actor }) => {
       s.status = 'in_review';
       s.acceptedAt = nowIso();
       await recomputeClock();
       await report('step_accepted', actor, { deadline: s.deadline, promisedLimitDays: input.promisedLimitDays });
-      return { ...s };
-    },
-    {
-      validator: ({ actor }) => {
-        requireDepartmentStaff(actor);
-        if (s.status !== 'submitted') fail('Conflict', `cannot accept: the step is ${s.status}`);
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     requestSupplementUpdate,
+    ({ actor, items, reason }) => {
+      requireDepartmentStaff(actor);
+      if (s.status !== 'submitted' && s.status !== 'in_review') {
+        fail('Conflict', `cannot ask for a correction: the step is ${s.status}`);
+      }
+      if (s.pause) fail('Conflict', 'cannot ask for a correction during a special procedure; end it first');
+      if (items.length === 0 || items.some((i: string) => !i.trim()))
+        fail('InvalidInput', 'list every missing item (一次性告知)');
+      if (!reason.trim()) fail('InvalidInput', 'a correction request needs its reason');
+    },
     async ({ actor, items, reason }) => {
       pausedFrom = s.status as 'submitted' | 'in_review';
       s.status = 'awaiting_supplement';
@@ -272,24 +324,15 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       await report('supplement_requested', actor, { items, reason, deadline: s.deadline }, [
         officerNotice(`${label} 需要补正：${items.join('；')}`),
       ]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor, items, reason }) => {
-        requireDepartmentStaff(actor);
-        if (s.status !== 'submitted' && s.status !== 'in_review') {
-          fail('Conflict', `cannot ask for a correction: the step is ${s.status}`);
-        }
-        if (s.pause) fail('Conflict', 'cannot ask for a correction during a special procedure; end it first');
-        if (items.length === 0 || items.some((i: string) => !i.trim()))
-          fail('InvalidInput', 'list every missing item (一次性告知)');
-        if (!reason.trim()) fail('InvalidInput', 'a correction request needs its reason');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     supplementUpdate,
+    ({ actor }) => {
+      requireRole(actor, 'officer', 'supplying corrections');
+      if (s.status !== 'awaiting_supplement') fail('Conflict', `no correction is awaited: the step is ${s.status}`);
+    },
     async ({ actor, note }) => {
       const since = s.pause!.since;
       const previousDeadline = s.deadline;
@@ -305,37 +348,31 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
         { note, pausedWorkdays: paused, previousDeadline, deadline: s.deadline },
         [departmentNotice(`${label} 补正材料已提交`)],
       );
-      return { ...s };
-    },
-    {
-      validator: ({ actor }) => {
-        requireRole(actor, 'officer', 'supplying corrections');
-        if (s.status !== 'awaiting_supplement') fail('Conflict', `no correction is awaited: the step is ${s.status}`);
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     startSpecialProcedureUpdate,
+    ({ actor, reason }) => {
+      requireDepartmentStaff(actor);
+      if (s.status !== 'in_review') fail('Conflict', `a special procedure needs a step in review; it is ${s.status}`);
+      if (s.pause) fail('Conflict', 'a special procedure is already running');
+      if (!reason.trim()) fail('InvalidInput', 'a special procedure needs its reason');
+    },
     async ({ actor, procedure, reason }) => {
       s.pause = { kind: 'special', since: nowIso(), reason, procedure };
       await report('special_procedure_started', actor, { procedure, reason }, [
         officerNotice(`${label} 进入特别程序（${procedure}），期间不计入承诺时限`),
       ]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor, reason }) => {
-        requireDepartmentStaff(actor);
-        if (s.status !== 'in_review') fail('Conflict', `a special procedure needs a step in review; it is ${s.status}`);
-        if (s.pause) fail('Conflict', 'a special procedure is already running');
-        if (!reason.trim()) fail('InvalidInput', 'a special procedure needs its reason');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     endSpecialProcedureUpdate,
+    ({ actor }) => {
+      requireDepartmentStaff(actor);
+      if (s.pause?.kind !== 'special') fail('Conflict', 'no special procedure is running');
+    },
     async ({ actor, note }) => {
       const { since, procedure } = s.pause as Extract<StepSnapshot['pause'], { kind: 'special' }>;
       const previousDeadline = s.deadline;
@@ -350,18 +387,26 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
         previousDeadline,
         deadline: s.deadline,
       });
-      return { ...s };
-    },
-    {
-      validator: ({ actor }) => {
-        requireDepartmentStaff(actor);
-        if (s.pause?.kind !== 'special') fail('Conflict', 'no special procedure is running');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     decideUpdate,
+    ({ actor, outcome, reason, certificateNo }) => {
+      requireDepartmentStaff(actor);
+      if (outcome === 'approved' && s.status !== 'in_review')
+        fail('Conflict', `cannot approve: the step is ${s.status}`);
+      if (outcome === 'rejected' && s.status !== 'in_review' && s.status !== 'submitted') {
+        fail('Conflict', `cannot reject: the step is ${s.status}`);
+      }
+      if (outcome === 'rejected' && !reason?.trim()) fail('InvalidInput', 'a rejection needs its reasons');
+      if (outcome === 'approved' && certificateNo?.trim() && (s.feeAmountFen ?? 0) > 0 && !s.feePaidAt) {
+        fail(
+          'Conflict',
+          `the fee of ¥${((s.feeAmountFen ?? 0) / 100).toFixed(2)} is unpaid: the certificate cannot be issued`,
+        );
+      }
+    },
     async ({ actor, outcome, reason, certificateNo }) => {
       const refusedAcceptance = s.status === 'submitted';
       const pause = s.pause;
@@ -377,36 +422,29 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
         const elapsed = await acts.workdaysBetween({ from: s.acceptedAt, to: s.decidedAt });
         s.workdaysUsed = Math.max(0, elapsed - s.pausedWorkdays);
       }
-      if (openCase)
-        await acts.closeCases({ stepId: input.stepId, attempt: input.attempt, outcome: 'decided', at: s.decidedAt });
+      // Under the lock no case is half-opened here: whatever the ladder opened is closed now.
+      if (openCase) await closeCases('decided', s.decidedAt);
       const type =
         outcome === 'approved' ? 'step_approved' : refusedAcceptance ? 'step_refused_acceptance' : 'step_rejected';
       await report(type, actor, { reason: s.reason, certificateNo: s.certificateNo, overdue: s.overdue }, [
         officerNotice(`${label} ${outcome === 'approved' ? '已准予许可' : `不予许可：${s.reason}`}`),
       ]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor, outcome, reason, certificateNo }) => {
-        requireDepartmentStaff(actor);
-        if (outcome === 'approved' && s.status !== 'in_review')
-          fail('Conflict', `cannot approve: the step is ${s.status}`);
-        if (outcome === 'rejected' && s.status !== 'in_review' && s.status !== 'submitted') {
-          fail('Conflict', `cannot reject: the step is ${s.status}`);
-        }
-        if (outcome === 'rejected' && !reason?.trim()) fail('InvalidInput', 'a rejection needs its reasons');
-        if (outcome === 'approved' && certificateNo?.trim() && (s.feeAmountFen ?? 0) > 0 && !s.feePaidAt) {
-          fail(
-            'Conflict',
-            `the fee of ¥${((s.feeAmountFen ?? 0) / 100).toFixed(2)} is unpaid: the certificate cannot be issued`,
-          );
-        }
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     extendUpdate,
+    ({ actor, workdays, reason }) => {
+      requireRole(actor, 'supervisor', 'granting an extension');
+      if (s.acceptedAt === null || !isOpen()) fail('Conflict', `cannot extend: the step is ${s.status}`);
+      if (s.extensionDays > 0) fail('Conflict', 'this step has been extended once already');
+      if (s.overdue || (s.deadline && Date.now() > Date.parse(s.deadline))) {
+        fail('Conflict', 'the deadline has passed: an extension must be granted before it');
+      }
+      if (!Number.isInteger(workdays) || workdays < 1)
+        fail('InvalidInput', 'an extension is a whole number of working days');
+      if (!reason.trim()) fail('InvalidInput', 'an extension needs its reason');
+    },
     async ({ actor, workdays, reason }) => {
       const previousDeadline = s.deadline;
       s.extensionDays = workdays;
@@ -414,138 +452,123 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       await report('step_extended', actor, { workdays, reason, previousDeadline, deadline: s.deadline }, [
         departmentNotice(`${label} 延期 ${workdays} 个工作日：${reason}`),
       ]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor, workdays, reason }) => {
-        requireRole(actor, 'supervisor', 'granting an extension');
-        if (s.acceptedAt === null || !isOpen()) fail('Conflict', `cannot extend: the step is ${s.status}`);
-        if (s.extensionDays > 0) fail('Conflict', 'this step has been extended once already');
-        if (s.overdue || (s.deadline && Date.now() > Date.parse(s.deadline))) {
-          fail('Conflict', 'the deadline has passed: an extension must be granted before it');
-        }
-        if (!Number.isInteger(workdays) || workdays < 1)
-          fail('InvalidInput', 'an extension is a whole number of working days');
-        if (!reason.trim()) fail('InvalidInput', 'an extension needs its reason');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     urgeUpdate,
+    ({ actor }) => {
+      requireRole(actor, 'supervisor', 'urging');
+      requireOpen('urge');
+      if (s.lastUrgedAt) {
+        const next = Date.parse(s.lastUrgedAt) + policy.urgeIntervalMs;
+        if (Date.now() < next)
+          fail(
+            'RateLimited',
+            `this step was urged recently; the next urge is allowed from ${new Date(next).toISOString()}`,
+          );
+      }
+    },
     async ({ actor, message }) => {
       s.lastUrgedAt = nowIso();
       await report('step_urged', actor, { message }, [departmentNotice(`督查协调室催办：${label} ${message}`)]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor }) => {
-        requireRole(actor, 'supervisor', 'urging');
-        requireOpen('urge');
-        if (s.lastUrgedAt) {
-          const next = Date.parse(s.lastUrgedAt) + policy.urgeIntervalMs;
-          if (Date.now() < next)
-            fail(
-              'RateLimited',
-              `this step was urged recently; the next urge is allowed from ${new Date(next).toISOString()}`,
-            );
-        }
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     reassignUpdate,
+    ({ actor }) => {
+      requireDepartmentStaff(actor);
+      requireOpen('reassign');
+    },
     async ({ actor, assignee }) => {
       const previous = s.assignee;
       s.assignee = { ...assignee };
       await report('step_reassigned', actor, { from: previous, to: assignee });
-      return { ...s };
-    },
-    {
-      validator: ({ actor }) => {
-        requireDepartmentStaff(actor);
-        requireOpen('reassign');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     recordPaymentUpdate,
+    ({ actor, amountFen, receiptNo }) => {
+      requireRole(actor, 'cashier', 'recording payments');
+      if (!s.feeAmountFen) fail('Conflict', 'this matter has no fee in the catalog');
+      if (s.feePaidAt) fail('Conflict', 'the fee has been paid already');
+      if (s.status === 'cancelled' || s.status === 'rejected')
+        fail('Conflict', `cannot take a fee: the step is ${s.status}`);
+      if (amountFen !== s.feeAmountFen) {
+        fail(
+          'InvalidInput',
+          `the amount must be the catalog fee of ${s.feeAmountFen} fen (no fee outside the standard)`,
+        );
+      }
+      if (!receiptNo.trim()) fail('InvalidInput', 'a payment needs its receipt number');
+    },
     async ({ actor, amountFen, receiptNo }) => {
       s.feePaidAt = nowIso();
       s.feeReceiptNo = receiptNo;
       await report('fee_paid', actor, { amountFen, receiptNo });
-      return { ...s };
-    },
-    {
-      validator: ({ actor, amountFen, receiptNo }) => {
-        requireRole(actor, 'cashier', 'recording payments');
-        if (!s.feeAmountFen) fail('Conflict', 'this matter has no fee in the catalog');
-        if (s.feePaidAt) fail('Conflict', 'the fee has been paid already');
-        if (s.status === 'cancelled' || s.status === 'rejected')
-          fail('Conflict', `cannot take a fee: the step is ${s.status}`);
-        if (amountFen !== s.feeAmountFen) {
-          fail(
-            'InvalidInput',
-            `the amount must be the catalog fee of ${s.feeAmountFen} fen (no fee outside the standard)`,
-          );
-        }
-        if (!receiptNo.trim()) fail('InvalidInput', 'a payment needs its receipt number');
-      },
     },
   );
 
-  setHandler(
+  onUpdate(
     answerCaseUpdate,
+    ({ actor, caseId, answer }) => {
+      requireDepartmentStaff(actor);
+      if (!openCase || openCase.caseId !== caseId || openCase.answered || !isOpen()) {
+        fail('Conflict', `supervision case ${caseId} is not open on this step`);
+      }
+      if (!answer.trim()) fail('InvalidInput', 'an answer is needed');
+    },
     async ({ actor, caseId, answer }) => {
       openCase!.answered = true;
       await acts.answerCase({ caseId, answer, answeredBy: actor.displayName, at: nowIso() });
       await report('supervision_case_answered', actor, { caseId, answer }, [
         supervisorNotice(`${label} 督办件 ${caseId} 已回复`),
       ]);
-      return { ...s };
-    },
-    {
-      validator: ({ actor, caseId, answer }) => {
-        requireDepartmentStaff(actor);
-        if (!openCase || openCase.caseId !== caseId || openCase.answered || !isOpen()) {
-          fail('Conflict', `supervision case ${caseId} is not open on this step`);
-        }
-        if (!answer.trim()) fail('InvalidInput', 'an answer is needed');
-      },
     },
   );
 
   // --- the clock --------------------------------------------------------------------------
-  await recomputeClock();
-  await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: s.acceptanceDeadline }, [
-    departmentNotice(`新的审批环节：${label}`),
-  ]);
+  const noCheck = () => undefined;
+
+  const cancel = async () => {
+    const { reason, actor } = cancelRequest!;
+    s.status = 'cancelled';
+    s.pause = null;
+    if (openCase) await closeCases('cancelled', nowIso());
+    await report('step_cancelled', actor, { reason }, [departmentNotice(`${label} 已撤回：${reason}`)]);
+  };
+
+  const applyCalendarChange = async () => {
+    calendarChanged = false;
+    const before = { deadline: s.deadline, acceptanceDeadline: s.acceptanceDeadline };
+    if (!s.pause || s.pause.kind === 'special') await recomputeClock();
+    if (before.deadline !== s.deadline || before.acceptanceDeadline !== s.acceptanceDeadline) {
+      await report('step_deadline_recomputed', SYSTEM, {
+        reason: 'calendar edited',
+        previous: before,
+        deadline: s.deadline,
+        acceptanceDeadline: s.acceptanceDeadline,
+      });
+    }
+  };
+
+  await exclusive(noCheck, async () => {
+    await recomputeClock();
+    await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: s.acceptanceDeadline }, [
+      departmentNotice(`新的审批环节：${label}`),
+    ]);
+  });
 
   for (;;) {
     if (cancelRequest && isOpen()) {
-      const { reason, actor } = cancelRequest;
-      s.status = 'cancelled';
-      s.pause = null;
-      if (openCase)
-        await acts.closeCases({ stepId: input.stepId, attempt: input.attempt, outcome: 'cancelled', at: nowIso() });
-      await report('step_cancelled', actor, { reason }, [departmentNotice(`${label} 已撤回：${reason}`)]);
-      break;
+      await exclusive(noCheck, () => (cancelRequest && isOpen() ? cancel() : Promise.resolve()));
+      continue;
     }
     if (!isOpen()) break;
     if (calendarChanged) {
-      calendarChanged = false;
-      const before = { deadline: s.deadline, acceptanceDeadline: s.acceptanceDeadline };
-      if (!s.pause || s.pause.kind === 'special') await recomputeClock();
-      if (before.deadline !== s.deadline || before.acceptanceDeadline !== s.acceptanceDeadline) {
-        await report('step_deadline_recomputed', SYSTEM, {
-          reason: 'calendar edited',
-          previous: before,
-          deadline: s.deadline,
-          acceptanceDeadline: s.acceptanceDeadline,
-        });
-      }
+      await exclusive(noCheck, () => (calendarChanged && isOpen() ? applyCalendarChange() : Promise.resolve()));
       continue;
     }
     const timer = nextTimer();
@@ -556,14 +579,27 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     }
     const wait = timer.at - Date.now();
     if (wait > 0 && (await condition(() => version !== seen, wait))) continue;
-    await timer.fire();
+    // The state may have moved while the lock was held elsewhere: fire only what is still due.
+    await exclusive(noCheck, async () => {
+      const due = nextTimer();
+      if (due && due.at <= Date.now() && !(cancelRequest && isOpen())) await due.fire();
+    });
   }
 
   await condition(allHandlersFinished);
-  return {
+  const result: StepResult = {
     stepId: input.stepId,
     matterCode: input.matterCode,
+    attempt: input.attempt,
     outcome: s.status === 'cancelled' ? 'cancelled' : s.outcome!,
     reason: s.reason,
   };
+  // The parent learns the result from this signal (it may have continued as new since it started
+  // this step); a parent that has closed meanwhile needs nothing more.
+  try {
+    await getExternalWorkflowHandle(applicationWorkflowId(input.applicationId)).signal(stepFinishedSignal, result);
+  } catch {
+    // closed or never there (a step run on its own in tests)
+  }
+  return result;
 }

@@ -42,15 +42,19 @@ export const stepsRepo = {
 
   /** Yellow and red steps for the supervision board, the most urgent first. */
   board(db: Db, limit: number, offset: number): Promise<StepRow[]> {
-    return db
-      .selectFrom('steps')
-      .selectAll()
-      .where('light', 'in', ['red', 'yellow'])
-      .orderBy('light', 'asc') // 'red' < 'yellow'
-      .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
-      .limit(limit)
-      .offset(offset)
-      .execute();
+    return (
+      db
+        .selectFrom('steps')
+        .selectAll()
+        // A failed step needs a person as much as an overdue one does.
+        .where((eb) => eb.or([eb('light', 'in', ['red', 'yellow']), eb('status', '=', 'failed')]))
+        .orderBy(sql`status = 'failed'`, 'desc')
+        .orderBy('light', 'asc') // 'red' < 'yellow'
+        .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
+        .limit(limit)
+        .offset(offset)
+        .execute()
+    );
   },
 
   /** Applies a workflow report if it is newer than the row: a later attempt, or a later change of the same one. */
@@ -106,6 +110,17 @@ export const stepsRepo = {
       .execute();
   },
 
+  /** Marks the given attempt of a step failed (its workflow ended without a decision); a later attempt is untouched. */
+  async markFailed(db: Db, stepId: string, attempt: number, at: string): Promise<void> {
+    await db
+      .updateTable('steps')
+      .set({ status: 'failed', light: 'none', updated_at: at })
+      .where('id', '=', stepId)
+      .where('attempt', '<=', attempt)
+      .where('status', 'not in', ['approved', 'rejected', 'cancelled'])
+      .execute();
+  },
+
   /** Steps with a catalog fee not yet paid, for the cashier. */
   feesDue(db: Db): Promise<StepRow[]> {
     return db
@@ -113,7 +128,7 @@ export const stepsRepo = {
       .selectAll()
       .where('fee_amount_fen', '>', 0)
       .where('fee_paid_at', 'is', null)
-      .where('status', 'not in', ['cancelled', 'rejected', 'blocked'])
+      .where('status', 'not in', ['cancelled', 'rejected', 'blocked', 'failed'])
       .orderBy('submitted_at')
       .execute();
   },
