@@ -1,6 +1,11 @@
 // Workflows on a Temporal test environment with the real activities writing to an in-memory
 // PGlite database seeded with the demo catalog. Each test launches its own application.
+// With RECORD_HISTORIES=1 the harness keeps the history of every workflow run it launched
+// (the application, its step children, every attempt and continued run) as the replay corpus.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -41,6 +46,49 @@ export const cashier: Actor = {
   departmentCode: null,
 };
 
+const History = temporal.api.history.v1.History;
+type HistoryData = temporal.api.history.v1.IHistory;
+/** Plain JSON: 64-bit numbers and bytes as strings, enums as numbers (round-trips through fromObject). */
+const PLAIN = { longs: String, bytes: String, defaults: false };
+
+/** The replay corpus: test/histories, or HISTORIES_DIR (relative to the working directory). */
+export const historiesDir = (): string =>
+  process.env.HISTORIES_DIR ? path.resolve(process.env.HISTORIES_DIR) : path.join(__dirname, '..', 'histories');
+export const recordingHistories = (): boolean => process.env.RECORD_HISTORIES === '1';
+
+export function historyToJson(history: HistoryData): string {
+  return JSON.stringify(History.toObject(History.fromObject(history), PLAIN));
+}
+export function historyFromJson(json: string): temporal.api.history.v1.History {
+  return History.fromObject(JSON.parse(json));
+}
+
+/**
+ * A short, stable file-name part for a test: its "when …" clause up to the first comma, without
+ * articles, kebab-cased, at most 48 characters (cut at a word).
+ */
+export function scenarioSlug(testName: string): string {
+  const when = /\bwhen\b/i.exec(testName);
+  const clause = (when ? testName.slice(when.index + when[0].length) : testName).split(/[,;:]/)[0]!;
+  const words = clause
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !['a', 'an', 'the'].includes(w));
+  let slug = '';
+  for (const w of words) {
+    if (slug && slug.length + 1 + w.length > 48) break;
+    slug = slug ? `${slug}-${w}` : w.slice(0, 48);
+  }
+  return slug || 'scenario';
+}
+
+interface Launched {
+  /** File-name prefix: `<test file>.<scenario>`. */
+  prefix: string;
+  workflowId: string;
+  firstRunId: string;
+}
+
 export interface PlannedMatter {
   code: string;
   dept: string;
@@ -59,6 +107,9 @@ export class WorkflowHarness {
   private seq = 0;
   private bundle?: WorkflowBundleWithSourceMap;
   private running?: { worker: Worker; run: Promise<void> };
+  /** Applications launched, when recording, with the file name each test's histories get. */
+  private readonly launched: Launched[] = [];
+  private readonly scenarios = new Map<string, { slug: string; launches: number }>();
   readonly taskQueue = 'harness';
   officer!: Actor;
 
@@ -153,6 +204,13 @@ export class WorkflowHarness {
       taskQueue,
       args: [input],
     });
+    if (recordingHistories()) {
+      this.launched.push({
+        prefix: this.scenarioPrefix(),
+        workflowId: handle.workflowId,
+        firstRunId: handle.firstExecutionRunId,
+      });
+    }
     return { applicationId, handle, input };
   }
 
@@ -193,12 +251,80 @@ export class WorkflowHarness {
     return rows.map((r) => r.type);
   }
 
+  /** `<test file>.<scenario>` for the running test; a test's second launch gets `-2`, and so on. */
+  private scenarioPrefix(): string {
+    const { testPath, currentTestName } = expect.getState();
+    const file = path.basename(testPath ?? 'workflow').replace(/(\.workflow)?\.test\.ts$/, '');
+    const test = currentTestName ?? 'outside a test';
+    let scenario = this.scenarios.get(test);
+    if (!scenario) {
+      const base = scenarioSlug(test);
+      const taken = new Set([...this.scenarios.values()].map((s) => s.slug));
+      let slug = base;
+      for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+      scenario = { slug, launches: 0 };
+      this.scenarios.set(test, scenario);
+    }
+    scenario.launches += 1;
+    return `${file}.${scenario.slug}${scenario.launches > 1 ? `-${scenario.launches}` : ''}`;
+  }
+
+  /**
+   * Writes the history of every run of every launched workflow: from the application's first run,
+   * each child run its history started (a resubmitted step is a new run under the same id) and each
+   * run it continued as new. Open runs are kept too: a partial history replays as far as it goes.
+   * File: `<test file>.<scenario>.application[.step-<matter>][.run-<n>].json`, runs numbered by start.
+   */
+  async recordHistories(dir = historiesDir()): Promise<string[]> {
+    const written: string[] = [];
+    fs.mkdirSync(dir, { recursive: true });
+    for (const app of this.launched) {
+      const runs: { workflowId: string; runId: string; history: HistoryData; order: number }[] = [];
+      const seen = new Set<string>();
+      const queue = [{ workflowId: app.workflowId, runId: app.firstRunId }];
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const key = `${next.workflowId}\n${next.runId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const history = await this.env.client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+        runs.push({ ...next, history, order: runs.length });
+        for (const event of history.events ?? []) {
+          const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+          if (child?.workflowId && child.runId) queue.push({ workflowId: child.workflowId, runId: child.runId });
+          const continued = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+          if (continued) queue.push({ workflowId: next.workflowId, runId: continued });
+        }
+      }
+      const startedAt = (h: HistoryData) => {
+        const t = h.events?.[0]?.eventTime;
+        return t ? Number(String(t.seconds ?? 0)) * 1e3 + (t.nanos ?? 0) / 1e6 : 0;
+      };
+      runs.sort((a, b) => startedAt(a.history) - startedAt(b.history) || a.order - b.order);
+      const perWorkflow = new Map<string, number>();
+      for (const run of runs) {
+        const n = (perWorkflow.get(run.workflowId) ?? 0) + 1;
+        perWorkflow.set(run.workflowId, n);
+        const role = run.workflowId.replace(/^application-[^/]+/, 'application').replace(/\//g, '.');
+        const file = `${app.prefix}.${role}${n > 1 ? `.run-${n}` : ''}.json`;
+        fs.writeFileSync(path.join(dir, file), historyToJson(run.history));
+        written.push(file);
+      }
+    }
+    this.launched.length = 0;
+    return written;
+  }
+
   async close(): Promise<void> {
     if (this.running) {
       this.running.worker.shutdown();
       await this.running.run;
     }
-    await this.db.close();
+    try {
+      // After the worker stopped, so that no workflow task moves a history while it is fetched.
+      if (this.launched.length > 0) await this.recordHistories();
+    } finally {
+      await this.db.close();
+    }
   }
 }
 
