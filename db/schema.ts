@@ -195,6 +195,13 @@ export interface AuditLogTable {
   detail: Json<Record<string, unknown>>;
 }
 
+/** Failed sign-ins per address and username, in the current window (shared by every API replica). */
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -208,6 +215,7 @@ export interface Database {
   joint_sessions: JointSessionsTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
