@@ -1,32 +1,89 @@
-// Housekeeping that every API process runs beside the HTTP server: purging old idempotency
-// keys (and, with the launch work, starting launches whose workflow never started).
-// Every job is safe to run in several API replicas at once.
+// Housekeeping that every API process runs beside the HTTP server: starting launches whose
+// workflow never started, and purging old idempotency keys. Every job is safe to run in several
+// API replicas at once: a workflow start uses the business id (a second start attaches to the
+// first), a purge deletes what is old.
+import { applicationsRepo } from '../db/repositories/applications';
 import type { AppDeps } from './deps';
+import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
+const RECOVER_EVERY_MS = 30_000;
 const PURGE_EVERY_MS = 3600_000;
+/** A launch younger than this may still be starting its workflow in the request that made it. */
+const LAUNCH_GRACE_MS = 5_000;
+const RECOVER_BATCH = 100;
+/** After this many failed starts in a row the run ends: Temporal is likely down; the next run retries. */
+const MAX_FAILURES_PER_RUN = 3;
 
-export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
-  const purge = async () => {
-    const before = new Date(Date.now() - deps.config.idempotencyRetentionMs);
+/**
+ * Starts the workflow of every application committed more than `olderThanMs` ago whose workflow
+ * is not known to be started (its launch failed to start it, or its process died before). Returns
+ * the ids started and the ids that failed this time.
+ */
+export async function recoverLaunches(
+  deps: AppDeps,
+  { olderThanMs = LAUNCH_GRACE_MS }: { olderThanMs?: number } = {},
+): Promise<{ started: string[]; failed: string[] }> {
+  const service = applicationServiceDeps(deps);
+  const pending = await applicationsRepo.listNotStarted(deps.db, new Date(Date.now() - olderThanMs), RECOVER_BATCH);
+  const started: string[] = [];
+  const failed: string[] = [];
+  let failuresInARow = 0;
+  for (const id of pending) {
     try {
-      await deps.db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
+      await startApplicationWorkflow(service, id);
+      started.push(id);
+      failuresInARow = 0;
+      deps.log.info({ applicationId: id }, 'launch recovery started the workflow');
     } catch (err) {
-      deps.log.warn({ err }, 'purging old idempotency keys failed; will retry');
+      failed.push(id);
+      deps.log.warn({ err, applicationId: id }, 'launch recovery could not start the workflow; will retry');
+      if (++failuresInARow >= MAX_FAILURES_PER_RUN) break;
+    }
+  }
+  return { started, failed };
+}
+
+/** Deletes idempotency keys (and their stored answers) older than the configured retention. */
+export async function purgeIdempotencyKeys(deps: AppDeps): Promise<number> {
+  const before = new Date(Date.now() - deps.config.idempotencyRetentionMs);
+  const deleted = await deps.db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+/** Runs `job` now and every `everyMs`, one run at a time; a failed run is logged and retried next time. */
+function every(deps: AppDeps, name: string, everyMs: number, job: () => Promise<unknown>) {
+  const run = async () => {
+    try {
+      await job();
+    } catch (err) {
+      deps.log.warn({ err }, `${name} failed; will retry`);
     }
   };
-  let running: Promise<void> = purge();
+  let running: Promise<void> = run();
   const timer = setInterval(() => {
-    running = running.then(purge);
-  }, PURGE_EVERY_MS);
+    running = running.then(run);
+  }, everyMs);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
       await running;
+    },
+  };
+}
+
+export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
+  const jobs = [
+    every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
+    every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
+  ];
+  return {
+    async stop() {
+      await Promise.all(jobs.map((j) => j.stop()));
     },
   };
 }

@@ -1,15 +1,56 @@
 // Idempotency-Key on every POST, PUT and DELETE: the same key with the same request returns the
 // first answer again (without doing anything twice); the same key with another request is a 409.
-// A first request that failed with a 5xx is forgotten, so it can be retried under its key.
-import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
+// This is the only idempotency mechanism of the API. A key is claimed by one request (its attempt
+// id) and settled once with that request's answer: by the middleware when the answer goes out, or
+// earlier by the handler inside its own transaction (`settleIdempotencyKey`), so that an effect
+// and its answer commit together. A settled key is never forgotten before its retention ends
+// (api/background.ts purges it). A pending key is freed when its request fails with a 5xx, or
+// when it stays unanswered so long that its process is taken as dead.
+import { createHash, randomUUID } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { UserView } from './auth';
 import { badRequest, conflict, HttpError } from './errors';
 
 /** A first request still unanswered after this long is taken as lost with its process. */
 const ABANDONED_AFTER_MS = 120_000;
+
+/** The key a request holds, kept in res.locals for `settleIdempotencyKey`. */
+interface Claim {
+  userId: string;
+  key: string;
+  attemptId: string;
+}
+
+const CLAIM = 'idempotencyClaim';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Only the request that claimed the key, and only while no answer is recorded, may settle or free it. */
+function stillPending(db: Db, claim: Claim) {
+  return {
+    settle: (status: number, body: unknown) =>
+      db
+        .updateTable('idempotency_keys')
+        .set({ status_code: status, response: JSON.stringify(body ?? null) })
+        .where('user_id', '=', claim.userId)
+        .where('key', '=', claim.key)
+        .where('attempt_id', '=', claim.attemptId)
+        .where('status_code', 'is', null)
+        .executeTakeFirst(),
+    free: () =>
+      db
+        .deleteFrom('idempotency_keys')
+        .where('user_id', '=', claim.userId)
+        .where('key', '=', claim.key)
+        .where('attempt_id', '=', claim.attemptId)
+        .where('status_code', 'is', null)
+        .executeTakeFirst(),
+  };
+}
+
+const retrySoon = (message: string) => new HttpError(409, 'conflict', message, undefined, { 'Retry-After': '1' });
 
 export function idempotency(db: Kysely<Database>): RequestHandler {
   return async (req, res, next) => {
@@ -25,9 +66,17 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
       .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
 
+    const claim: Claim = { userId: user.id, key, attemptId: randomUUID() };
     const inserted = await db
       .insertInto('idempotency_keys')
-      .values({ user_id: user.id, key, request_hash: hash, status_code: null, response: null })
+      .values({
+        user_id: user.id,
+        key,
+        request_hash: hash,
+        status_code: null,
+        response: null,
+        attempt_id: claim.attemptId,
+      })
       .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
@@ -36,45 +85,31 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
         .selectAll()
         .where('user_id', '=', user.id)
         .where('key', '=', key)
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Purged between the insert and this read: the key is free again.
+      if (!first) throw retrySoon('this Idempotency-Key was just released; send the request again');
       if (first.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
       if (first.status_code === null) {
         // A first request that never finished (its process died) must not block the key forever.
         if (Date.now() - first.created_at.getTime() > ABANDONED_AFTER_MS) {
-          await db
-            .deleteFrom('idempotency_keys')
-            .where('user_id', '=', user.id)
-            .where('key', '=', key)
-            .where('status_code', 'is', null)
-            .execute();
-          throw new HttpError(
-            409,
-            'conflict',
-            'the first request with this Idempotency-Key was lost; send it again',
-            undefined,
-            {
-              'Retry-After': '1',
-            },
-          );
+          const freed = await stillPending(db, { userId: user.id, key, attemptId: first.attempt_id }).free();
+          if (Number(freed.numDeletedRows) > 0) {
+            throw retrySoon('the first request with this Idempotency-Key was lost; send it again');
+          }
         }
-        throw conflict('a request with this Idempotency-Key is still running; retry shortly');
+        throw retrySoon('a request with this Idempotency-Key is still running; retry shortly');
       }
       res.set('Idempotent-Replayed', 'true').status(first.status_code).json(first.response);
       return;
     }
 
+    res.locals[CLAIM] = claim;
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       const status = res.statusCode;
-      const settle =
-        status >= 500
-          ? db.deleteFrom('idempotency_keys').where('user_id', '=', user.id).where('key', '=', key).execute()
-          : db
-              .updateTable('idempotency_keys')
-              .set({ status_code: status, response: JSON.stringify(body ?? null) })
-              .where('user_id', '=', user.id)
-              .where('key', '=', key)
-              .execute();
+      // Both are no-ops when the handler already settled the key in its transaction.
+      const pending = stillPending(db, claim);
+      const settle = status >= 500 ? pending.free() : pending.settle(status, body);
       // The answer goes out once its record is kept (or dropped), so a retry sees it.
       void settle.then(
         () => json(body),
@@ -84,4 +119,20 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
     };
     next();
   };
+}
+
+/**
+ * Records `status` and `body` as the answer to the request's Idempotency-Key inside the handler's
+ * transaction, so that the effect and its answer commit together: a retry finds this answer even
+ * if the process dies, or the handler fails, after the commit. Without a key, does nothing.
+ * Throws a 409 (and so rolls the transaction back) if the key is no longer this request's, e.g.
+ * a retry took it over after two minutes: the retry's effect is then the only one.
+ */
+export async function settleIdempotencyKey(res: Response, trx: Db, status: number, body: unknown): Promise<void> {
+  const claim = res.locals[CLAIM] as Claim | undefined;
+  if (!claim) return;
+  const settled = await stillPending(trx, claim).settle(status, body);
+  if (Number(settled.numUpdatedRows) === 0) {
+    throw retrySoon('another request took over this Idempotency-Key; send the request again');
+  }
 }

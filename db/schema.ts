@@ -63,8 +63,8 @@ export interface ApplicationsTable {
   project: Json<ProjectInfo>;
   investor: Json<InvestorInfo>;
   officer_id: string;
-  idempotency_key: string | null;
-  request_hash: string | null;
+  /** Null until the application's workflow is known to be started (launch recovery starts the rest). */
+  workflow_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Highest workflow projection sequence applied; older projections are ignored. */
   seq: Generated<number>;
   created_at: CreatedAt;
@@ -182,6 +182,8 @@ export interface IdempotencyKeysTable {
   /** Null while the first request is still running. */
   status_code: number | null;
   response: Json<unknown> | null;
+  /** Which request holds the key while it is pending; only that request settles or frees it. */
+  attempt_id: Generated<string>;
   created_at: CreatedAt;
 }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Response } from 'express';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
 import { stepsRepo } from '../../db/repositories/steps';
-import type { StepRow } from '../../db/schema';
+import type { Database, StepRow } from '../../db/schema';
 import { departmentsRepo } from '../../db/repositories/departments';
 import { sessionsRepo } from '../../db/repositories/sessions';
 import {
@@ -17,8 +18,9 @@ import {
 import { assertOfficerOwns, canReadApplication } from '../access';
 import { asActor, currentUser, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
-import { badRequest, forbidden, notFound } from '../errors';
-import { launchApplication, planFromCatalog } from '../services/applications';
+import { badRequest, forbidden, notFound, unavailable } from '../errors';
+import { settleIdempotencyKey } from '../idempotency';
+import { applicationServiceDeps, launchApplication, planFromCatalog } from '../services/applications';
 import {
   ApplicationListQuery,
   CreateApplicationBody,
@@ -56,25 +58,32 @@ export function createApplicationsRouter(deps: AppDeps): Router {
   const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
 
   /** The application as its officer sees it after an action: summary and every step. */
-  const applicationWithSteps = async (id: string) => ({
-    ...toApplicationSummary((await applicationsRepo.find(db, id))!),
-    steps: (await stepsRepo.listByApplication(db, id)).map(toStepView),
+  const applicationWithSteps = async (id: string, from: Kysely<Database> | Transaction<Database> = db) => ({
+    ...toApplicationSummary((await applicationsRepo.find(from, id))!),
+    steps: (await stepsRepo.listByApplication(from, id)).map(toStepView),
   });
 
   router.post('/api/applications', validate({ body: CreateApplicationBody }), async (req, res) => {
-    // Already checked by the idempotency middleware; the service keeps it with the application.
-    const key = req.get('Idempotency-Key') ?? null;
-    const user = currentUser(res);
-    const { application, created } = await launchApplication(
-      { db, temporal, taskQueue: config.taskQueue, policy: config.clockPolicy },
-      user,
+    // The answer is recorded against the Idempotency-Key in the launch transaction itself: a retry
+    // finds this application even when this process dies, or Temporal fails, before answering.
+    let answer: Awaited<ReturnType<typeof applicationWithSteps>> | undefined;
+    const { applicationId, startError } = await launchApplication(
+      applicationServiceDeps(deps),
+      currentUser(res),
       req.body as z.infer<typeof CreateApplicationBody>,
-      key,
+      async (trx, id) => {
+        answer = await applicationWithSteps(id, trx);
+        await settleIdempotencyKey(res, trx, 201, answer);
+      },
     );
-    res
-      .status(created ? 201 : 200)
-      .location(`/api/applications/${application.id}`)
-      .json(await applicationWithSteps(application.id));
+    if (startError !== undefined) {
+      req.log.warn({ err: startError, applicationId }, 'workflow not started; launch recovery will start it');
+      throw unavailable(
+        `application ${applicationId} is recorded but its review could not be started yet; ` +
+          'it starts by itself once the workflow service answers (retry with the same Idempotency-Key to get it)',
+      );
+    }
+    res.status(201).location(`/api/applications/${applicationId}`).json(answer);
   });
 
   // The plan as the wizard shows it before launch: prerequisites added, levels, the critical path.

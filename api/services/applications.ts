@@ -1,7 +1,11 @@
-// Launching a joint review: plan, record, start the workflow — all or nothing.
-import { createHash } from 'node:crypto';
+// Launching a joint review: plan, record, then start the workflow. The rows (application, steps,
+// the application_created event) commit in one transaction, the workflow starts after it with a
+// business id, so a repeated start is harmless; an application whose workflow did not start (Temporal
+// down, or the process died between the two) is started by `startApplicationWorkflow` from launch
+// recovery (api/background.ts).
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Kysely, Transaction } from 'kysely';
 import { buildPlan, PlanError } from '../../domain/plan';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
@@ -14,7 +18,8 @@ import {
   type ClockPolicy,
 } from '../../workflows/shared';
 import type { UserView } from '../auth';
-import { badRequest, conflict } from '../errors';
+import type { AppDeps } from '../deps';
+import { badRequest, notFound } from '../errors';
 import type { CreateApplicationInput } from '../schemas';
 
 export interface ApplicationServiceDeps {
@@ -22,22 +27,28 @@ export interface ApplicationServiceDeps {
   temporal: Client;
   taskQueue: string;
   policy: ClockPolicy;
+  /** Deadline of the workflow start: past it the launch answers 503 and recovery starts it later. */
+  rpcTimeoutMs: number;
 }
+
+export const applicationServiceDeps = (deps: AppDeps): ApplicationServiceDeps => ({
+  db: deps.db,
+  temporal: deps.temporal,
+  taskQueue: deps.config.taskQueue,
+  policy: deps.config.clockPolicy,
+  rpcTimeoutMs: deps.config.temporalRpcTimeoutMs,
+});
 
 const stepId = (applicationId: string, matterCode: string) => `${applicationId}-${matterCode}`;
 
-function requestHash(input: CreateApplicationInput): string {
-  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
-}
-
 async function startWorkflow(deps: ApplicationServiceDeps, input: ApplicationWorkflowInput): Promise<void> {
   // Fail fast when Temporal is down: the officer gets a 503 in seconds, not a hanging request.
-  await deps.temporal.withDeadline(Date.now() + 8_000, () =>
+  await deps.temporal.withDeadline(Date.now() + deps.rpcTimeoutMs, () =>
     deps.temporal.workflow.start('applicationWorkflow', {
       workflowId: applicationWorkflowId(input.applicationId),
       taskQueue: deps.taskQueue,
       args: [input],
-      // Same id → same workflow: a retried launch attaches to the one already running.
+      // Same id → same workflow: the launch and its recovery (in any replica) may both start it.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
@@ -48,7 +59,6 @@ async function startWorkflow(deps: ApplicationServiceDeps, input: ApplicationWor
     }),
   );
 }
-
 /** The workflow input of a recorded application, from its rows (the plan as fixed at launch). */
 async function workflowInputFor(
   deps: ApplicationServiceDeps,
@@ -101,89 +111,82 @@ export async function planFromCatalog(db: Kysely<Database>, matters: readonly st
 }
 
 /**
- * Creates the application and its planned steps and starts its workflow in one transaction:
- * if Temporal refuses, nothing is written. With an Idempotency-Key, a repeated request returns
- * the first application (and makes sure its workflow runs); a different body under the same key is a conflict.
+ * Starts the workflow of a recorded application (its input rebuilt from its rows: the plan as
+ * fixed at launch) and records that it runs. Safe to call any number of times, concurrently:
+ * a running workflow is used as it is, a closed one counts as started.
+ */
+export async function startApplicationWorkflow(deps: ApplicationServiceDeps, applicationId: string): Promise<void> {
+  const application = await applicationsRepo.find(deps.db, applicationId);
+  if (!application) throw notFound('application');
+  try {
+    await startWorkflow(deps, await workflowInputFor(deps, application));
+  } catch (err) {
+    // Only a closed execution refuses the id (REJECT_DUPLICATE): it started long ago.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await applicationsRepo.markWorkflowStarted(deps.db, applicationId, new Date());
+}
+
+/**
+ * Creates the application and its planned steps and its `application_created` event in one
+ * transaction (in which `recorded` runs too, e.g. to record the answer to the request's
+ * Idempotency-Key), then starts its workflow. A start that fails is returned, not thrown: the
+ * application exists and launch recovery starts it.
  */
 export async function launchApplication(
   deps: ApplicationServiceDeps,
   officer: UserView,
   input: CreateApplicationInput,
-  idempotencyKey: string | null,
-): Promise<{ application: ApplicationRow; created: boolean }> {
-  const hash = requestHash(input);
-  if (idempotencyKey) {
-    const existing = await applicationsRepo.findByIdempotencyKey(deps.db, officer.id, idempotencyKey);
-    if (existing) {
-      if (existing.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
-      await startWorkflow(deps, await workflowInputFor(deps, existing));
-      return { application: existing, created: false };
-    }
-  }
-
+  recorded?: (trx: Transaction<Database>, applicationId: string) => Promise<void>,
+): Promise<{ applicationId: string; startError?: unknown }> {
   const { catalog, plan } = await planFromCatalog(deps.db, input.matters);
 
   const now = new Date();
-  try {
-    const id = await deps.db.transaction().execute(async (trx) => {
-      const applicationId = await applicationsRepo.nextId(trx, now);
-      const steps = plan.map((p) => ({
-        id: stepId(applicationId, p.matterCode),
-        matterCode: p.matterCode,
-        matterName: catalog.get(p.matterCode)!.name,
-        departmentCode: catalog.get(p.matterCode)!.departmentCode,
-        prerequisites: p.prerequisites,
-        promisedLimitDays: catalog.get(p.matterCode)!.promisedLimitDays,
-        feeAmountFen: catalog.get(p.matterCode)!.fee?.amountFen ?? null,
-        status: p.prerequisites.length === 0 ? ('submitted' as const) : ('blocked' as const),
-        submittedAt: p.prerequisites.length === 0 ? now : null,
-      }));
-      await applicationsRepo.insert(trx, {
-        id: applicationId,
-        officerId: officer.id,
-        project: { ...input.project, code: input.project.code ?? null },
-        investor: input.investor,
-        idempotencyKey,
-        requestHash: hash,
-        createdAt: now,
-        steps,
-      });
-      await eventsRepo.append(trx, {
-        eventId: `application-${applicationId}#created`,
-        applicationId,
-        stepId: null,
-        event: {
-          type: 'application_created',
-          at: now.toISOString(),
-          actor: { id: officer.id, displayName: officer.displayName },
-          detail: {
-            matters: input.matters,
-            addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
-          },
-        },
-      });
-      await startWorkflow(deps, {
-        applicationId,
-        officerId: officer.id,
-        policy: deps.policy,
-        steps: steps.map((st) => ({
-          stepId: st.id,
-          matterCode: st.matterCode,
-          matterName: st.matterName,
-          departmentCode: st.departmentCode,
-          prerequisites: st.prerequisites,
-          promisedLimitDays: st.promisedLimitDays,
-          feeAmountFen: st.feeAmountFen,
-        })),
-      });
-      return applicationId;
+  const applicationId = await deps.db.transaction().execute(async (trx) => {
+    const id = await applicationsRepo.nextId(trx, now);
+    await applicationsRepo.insert(trx, {
+      id,
+      officerId: officer.id,
+      project: { ...input.project, code: input.project.code ?? null },
+      investor: input.investor,
+      createdAt: now,
+      steps: plan.map((p) => {
+        const matter = catalog.get(p.matterCode)!;
+        return {
+          id: stepId(id, p.matterCode),
+          matterCode: p.matterCode,
+          matterName: matter.name,
+          departmentCode: matter.departmentCode,
+          prerequisites: p.prerequisites,
+          promisedLimitDays: matter.promisedLimitDays,
+          feeAmountFen: matter.fee?.amountFen ?? null,
+          status: p.prerequisites.length === 0 ? ('submitted' as const) : ('blocked' as const),
+          submittedAt: p.prerequisites.length === 0 ? now : null,
+        };
+      }),
     });
-    return { application: (await applicationsRepo.find(deps.db, id))!, created: true };
+    await eventsRepo.append(trx, {
+      eventId: `application-${id}#created`,
+      applicationId: id,
+      stepId: null,
+      event: {
+        type: 'application_created',
+        at: now.toISOString(),
+        actor: { id: officer.id, displayName: officer.displayName },
+        detail: {
+          matters: input.matters,
+          addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
+        },
+      },
+    });
+    await recorded?.(trx, id);
+    return id;
+  });
+
+  try {
+    await startApplicationWorkflow(deps, applicationId);
+    return { applicationId };
   } catch (err) {
-    // Two requests with one key at once: the loser finds the winner's application.
-    if (idempotencyKey && (err as { code?: string }).code === '23505') {
-      return launchApplication(deps, officer, input, idempotencyKey);
-    }
-    throw err;
+    return { applicationId, startError: err };
   }
 }

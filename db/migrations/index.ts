@@ -4,6 +4,7 @@ import * as m0001 from './2026_11_29_0001_initial_schema';
 import * as m0002 from './2026_11_29_0002_engine';
 import * as m0003 from './2026_11_29_0003_idempotency_keys';
 import * as m0004 from './2026_11_29_0004_audit_log';
+import * as m0005 from './2026_11_30_0005_launch_outbox';
 import * as m0006 from './2026_11_30_0006_login_failures';
 
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0002_engine': m0002,
   '2026_11_29_0003_idempotency_keys': m0003,
   '2026_11_29_0004_audit_log': m0004,
+  '2026_11_30_0005_launch_outbox': m0005,
   '2026_11_30_0006_login_failures': m0006,
 };

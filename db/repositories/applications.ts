@@ -22,8 +22,12 @@ export interface NewApplication {
   officerId: string;
   project: ProjectInfo;
   investor: InvestorInfo;
-  idempotencyKey: string | null;
-  requestHash: string | null;
+  /**
+   * Ignored, kept only so that older callers still compile: an Idempotency-Key now lives in
+   * idempotency_keys alone (migration 0005 dropped these columns). Remove once no caller passes them.
+   */
+  idempotencyKey?: null;
+  requestHash?: null;
   createdAt: Date;
   steps: NewApplicationStep[];
 }
@@ -36,7 +40,10 @@ export const applicationsRepo = {
     return `JA${day}${String(rows[0]!.n).padStart(5, '0')}`;
   },
 
-  /** Inserts the application and its steps; a second insert of the same id changes nothing. */
+  /**
+   * Inserts the application and its steps, its workflow not yet started (see `markWorkflowStarted`);
+   * a second insert of the same id changes nothing.
+   */
   async insert(db: Db, a: NewApplication): Promise<void> {
     await db
       .insertInto('applications')
@@ -46,8 +53,7 @@ export const applicationsRepo = {
         project: JSON.stringify(a.project),
         investor: JSON.stringify(a.investor),
         officer_id: a.officerId,
-        idempotency_key: a.idempotencyKey,
-        request_hash: a.requestHash,
+        workflow_started_at: null,
         created_at: a.createdAt,
         updated_at: a.createdAt,
       })
@@ -80,13 +86,27 @@ export const applicationsRepo = {
     return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  findByIdempotencyKey(db: Db, officerId: string, key: string): Promise<ApplicationRow | undefined> {
-    return db
+  /** Records that the application's workflow runs (or ran); the first record wins. */
+  async markWorkflowStarted(db: Db, id: string, at: Date): Promise<void> {
+    await db
+      .updateTable('applications')
+      .set({ workflow_started_at: at })
+      .where('id', '=', id)
+      .where('workflow_started_at', 'is', null)
+      .execute();
+  },
+
+  /** Applications committed before `before` whose workflow is not known to be started, oldest first. */
+  async listNotStarted(db: Db, before: Date, limit: number): Promise<string[]> {
+    const rows = await db
       .selectFrom('applications')
-      .selectAll()
-      .where('officer_id', '=', officerId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
+      .select('id')
+      .where('workflow_started_at', 'is', null)
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
   },
 
   async list(
