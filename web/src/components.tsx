@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
 
@@ -75,17 +75,34 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], refreshMs = 
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
 
-/** Runs an action from a button: keeps its error for display and, on success, runs `then`. */
+/**
+ * Runs an action from a button: keeps its error for display and, on success, runs `then` (on
+ * failure `otherwise`). `pending` is true while the request is out; buttons show it as disabled,
+ * and a second run meanwhile (a double click) does nothing.
+ */
 export function useAction() {
   const [error, setError] = useState<unknown>();
-  const run = async <T,>(call: () => Promise<T>, then?: (result: T) => void): Promise<void> => {
+  const [pending, setPending] = useState(false);
+  const busy = useRef(false);
+  const run = async <T,>(
+    call: () => Promise<T>,
+    then?: (result: T) => void,
+    otherwise?: (error: unknown) => void,
+  ): Promise<void> => {
+    if (busy.current) return;
+    busy.current = true;
+    setPending(true);
     try {
       const result = await call();
       setError(undefined);
       then?.(result);
     } catch (e) {
       setError(e);
+      otherwise?.(e);
+    } finally {
+      busy.current = false;
+      setPending(false);
     }
   };
-  return { error, run };
+  return { error, pending, run };
 }

@@ -7,7 +7,7 @@ import { CatalogEditor, DepartmentsAndUsers } from './AdminCatalog';
 /** The general office (综合室): the holiday calendar editor and the users. */
 export function AdminPage() {
   const { t } = useTranslation();
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [entry, setEntry] = useState({ date: '', workday: false, note: '' });
   const calendar = useLoad(() => api('GET', '/api/calendar'), []);
   const save = () => run(() => api('POST', '/api/calendar/days', entry), calendar.reload);
@@ -36,7 +36,7 @@ export function AdminPage() {
         <Field label={t('fields.note')} error={fieldError('body.note')}>
           <input value={entry.note} onChange={(e) => setEntry({ ...entry, note: e.target.value })} />
         </Field>
-        <button type="button" onClick={save}>
+        <button type="button" disabled={pending} onClick={save}>
           {t('actions.save')}
         </button>
         <ErrorBox error={error} />
@@ -57,7 +57,7 @@ export function AdminPage() {
               <td>{e.workday ? t('fields.workday') : t('fields.holiday')}</td>
               <td>{e.note}</td>
               <td>
-                <button type="button" className="secondary" onClick={() => remove(e.date)}>
+                <button type="button" className="secondary" disabled={pending} onClick={() => remove(e.date)}>
                   {t('actions.remove')}
                 </button>
               </td>

@@ -24,7 +24,7 @@ const blank = {
 export function CatalogEditor() {
   const { t } = useTranslation();
   const [form, setForm] = useState(blank);
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [saved, setSaved] = useState<string>();
   const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
   const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
@@ -141,7 +141,7 @@ export function CatalogEditor() {
         {text('feeBasis', t('admin.feeBasis'))}
         {text('prerequisites', t('fields.prerequisites'))}
         {text('stage', t('fields.stage'))}
-        <button type="button" onClick={save}>
+        <button type="button" disabled={pending} onClick={save}>
           {t('actions.save')}
         </button>
         {saved && (
@@ -157,7 +157,7 @@ export function CatalogEditor() {
 
 export function DepartmentsAndUsers() {
   const { t } = useTranslation();
-  const { error, run: act } = useAction();
+  const { error, pending, run: act } = useAction();
   const [dept, setDept] = useState({ code: '', name: '' });
   const [user, setUser] = useState({ username: '', password: '', displayName: '', role: 'staff', departmentCode: '' });
   const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
@@ -187,7 +187,7 @@ export function DepartmentsAndUsers() {
           value={dept.name}
           onChange={(e) => setDept({ ...dept, name: e.target.value })}
         />
-        <button type="button" onClick={() => run('/api/departments', dept, departments.reload)}>
+        <button type="button" disabled={pending} onClick={() => run('/api/departments', dept, departments.reload)}>
           {t('actions.save')}
         </button>
       </div>
@@ -249,6 +249,7 @@ export function DepartmentsAndUsers() {
         )}
         <button
           type="button"
+          disabled={pending}
           onClick={() =>
             run(
               '/api/users',

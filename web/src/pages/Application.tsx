@@ -9,7 +9,7 @@ import { SessionsPanel } from './Sessions';
 export function ApplicationPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const { id } = useParams();
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [note, setNote] = useState('');
   const { data, reload } = useLoad(
     async () => {
@@ -54,7 +54,7 @@ export function ApplicationPage({ user }: { user: User }) {
           <button
             type="button"
             className="danger"
-            disabled={!note.trim()}
+            disabled={pending || !note.trim()}
             onClick={() => act('POST', `/api/applications/${id}/withdraw`, { reason: note })}
           >
             {t('actions.withdraw')}
@@ -99,7 +99,7 @@ export function ApplicationPage({ user }: { user: User }) {
                     <small>{(s.supplementItems ?? []).join('；')}</small>
                     <button
                       type="button"
-                      disabled={!note.trim()}
+                      disabled={pending || !note.trim()}
                       onClick={() => act('POST', `/api/steps/${s.id}/supplement`, { note })}
                     >
                       {t('actions.supplement')}
@@ -109,7 +109,7 @@ export function ApplicationPage({ user }: { user: User }) {
                 {officer && s.status === 'rejected' && open && (
                   <button
                     type="button"
-                    disabled={!note.trim()}
+                    disabled={pending || !note.trim()}
                     onClick={() => act('POST', `/api/applications/${id}/resubmit`, { matterCode: s.matterCode, note })}
                   >
                     {t('actions.resubmit')}

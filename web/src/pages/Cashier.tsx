@@ -6,7 +6,7 @@ import { ErrorBox, StatusBadge, useAction, useLoad, yuan } from '../components';
 /** The center cashier (中心收费处): fees due at the catalog standard, and their payment. */
 export function CashierPage() {
   const { t } = useTranslation();
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [receipts, setReceipts] = useState<Record<string, string>>({});
   const { data, reload } = useLoad(() => api<any[]>('GET', '/api/fees/due'), [], 5000);
   const pay = (s: any) =>
@@ -48,7 +48,7 @@ export function CashierPage() {
                   />
                 </td>
                 <td>
-                  <button type="button" onClick={() => pay(s)}>
+                  <button type="button" disabled={pending} onClick={() => pay(s)}>
                     {t('actions.pay')}
                   </button>
                 </td>

@@ -8,14 +8,19 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
+  const [pending, setPending] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (pending) return;
+    setPending(true);
     try {
       const r = await api<{ token: string; user: User }>('POST', '/api/auth/login', { username, password });
       session.set(r.token, r.user);
       onLogin(r.user);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? t('login.failed') : err);
+    } finally {
+      setPending(false);
     }
   };
   return (
@@ -28,7 +33,9 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
         <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
       </Field>
       <ErrorBox error={error} />
-      <button type="submit">{t('login.submit')}</button>
+      <button type="submit" disabled={pending}>
+        {t('login.submit')}
+      </button>
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError } from '../api';
-import { ErrorBox, Field, formatTime, StatusBadge, useLoad, yuan } from '../components';
+import { ErrorBox, Field, formatTime, StatusBadge, useAction, useLoad, yuan } from '../components';
 
 export function ApplicationsPage() {
   const { t } = useTranslation();
@@ -61,7 +61,7 @@ export function NewApplicationPage() {
   const [step, setStep] = useState(1);
   const [form, setForm] = useState(emptyForm);
   const [plan, setPlan] = useState<any>();
-  const [error, setError] = useState<unknown>();
+  const { error, pending, run } = useAction();
   const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   const body = () => ({
@@ -76,26 +76,26 @@ export function NewApplicationPage() {
   const set = (part: 'investor' | 'project', key: string, value: string) =>
     setForm((f) => ({ ...f, [part]: { ...f[part], [key]: value } }));
 
-  const preview = async () => {
-    try {
-      setPlan(await api('POST', '/api/plan', { matters: form.matters }));
-      setError(undefined);
-      setStep(4);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const launch = async () => {
-    try {
-      const created = await api('POST', '/api/applications', body());
-      navigate(`/applications/${created.id}`);
-    } catch (e) {
-      setError(e);
-      // Take the officer back to the step where the named field is.
-      if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.investor'))) setStep(1);
-      else if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.project'))) setStep(2);
-    }
-  };
+  const preview = () =>
+    run(
+      () => api('POST', '/api/plan', { matters: form.matters }),
+      (p) => {
+        setPlan(p);
+        setStep(4);
+      },
+    );
+  // Launching again after a failure sends the same body, so the same Idempotency-Key: the server
+  // answers with the application the first attempt recorded instead of launching a second one.
+  const launch = () =>
+    run(
+      () => api('POST', '/api/applications', body()),
+      (created) => navigate(`/applications/${created.id}`),
+      (e) => {
+        // Take the officer back to the step where the named field is.
+        if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.investor'))) setStep(1);
+        else if (e instanceof ApiError && e.body.details?.some((d) => d.field.startsWith('body.project'))) setStep(2);
+      },
+    );
 
   const input = (part: 'investor' | 'project', key: string, label: string, type = 'text') => (
     <Field label={label} error={fieldError(`body.${part}.${key}`)}>
@@ -174,7 +174,7 @@ export function NewApplicationPage() {
           <button type="button" className="secondary" onClick={() => setStep(2)}>
             {t('actions.back')}
           </button>
-          <button type="button" onClick={preview} disabled={form.matters.length === 0}>
+          <button type="button" onClick={preview} disabled={pending || form.matters.length === 0}>
             {t('actions.next')}
           </button>
         </div>
@@ -207,7 +207,7 @@ export function NewApplicationPage() {
           <button type="button" className="secondary" onClick={() => setStep(3)}>
             {t('actions.back')}
           </button>
-          <button type="button" onClick={launch}>
+          <button type="button" onClick={launch} disabled={pending}>
             {t('actions.launch')}
           </button>
         </div>

@@ -14,7 +14,7 @@ export function SessionsPanel({
   canSchedule: boolean;
 }) {
   const { t } = useTranslation();
-  const { error, run: act } = useAction();
+  const { error, pending, run: act } = useAction();
   const [form, setForm] = useState({
     kind: 'review_meeting',
     topic: '',
@@ -70,6 +70,7 @@ export function SessionsPanel({
                   key={o}
                   type="button"
                   className={o === 'disagree' ? 'danger' : ''}
+                  disabled={pending}
                   onClick={() =>
                     run('POST', `/api/sessions/${s.id}/opinions`, { opinion: o, ...(reason.trim() ? { reason } : {}) })
                   }
@@ -89,7 +90,7 @@ export function SessionsPanel({
               />
               <button
                 type="button"
-                disabled={!minutes.trim()}
+                disabled={pending || !minutes.trim()}
                 onClick={() => run('POST', `/api/sessions/${s.id}/close`, { minutes })}
               >
                 {t('sessions.close')}
@@ -145,6 +146,7 @@ export function SessionsPanel({
           )}
           <button
             type="button"
+            disabled={pending}
             onClick={() =>
               run('POST', `/api/applications/${applicationId}/sessions`, {
                 ...form,

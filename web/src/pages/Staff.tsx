@@ -53,7 +53,7 @@ export function InboxPage() {
 export function StepPage() {
   const { t } = useTranslation();
   const { id } = useParams();
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [items, setItems] = useState('');
   const [reason, setReason] = useState('');
   const [certificateNo, setCertificateNo] = useState('');
@@ -87,7 +87,7 @@ export function StepPage() {
       </p>
       <ErrorBox error={error} />
       {step.status === 'submitted' && (
-        <button type="button" onClick={() => act('accept', {})}>
+        <button type="button" disabled={pending} onClick={() => act('accept', {})}>
           {t('actions.accept')}
         </button>
       )}
@@ -115,6 +115,7 @@ export function StepPage() {
           <button
             type="button"
             className="secondary"
+            disabled={pending}
             onClick={() =>
               act('supplement-request', {
                 items: [
@@ -137,6 +138,7 @@ export function StepPage() {
               </Field>
               <button
                 type="button"
+                disabled={pending}
                 onClick={() =>
                   act('decision', { outcome: 'approved', ...(certificateNo.trim() ? { certificateNo } : {}) })
                 }
@@ -148,6 +150,7 @@ export function StepPage() {
           <button
             type="button"
             className="danger"
+            disabled={pending}
             onClick={() => act('decision', { outcome: 'rejected', ...(reason.trim() ? { reason } : {}) })}
           >
             {t('actions.reject')}

@@ -7,7 +7,7 @@ import { ErrorBox, formatTime, LightBadge, StatusBadge, useAction, useLoad } fro
 /** The supervision board (督办看板): yellow and red steps with urging and extension. */
 export function BoardPage() {
   const { t } = useTranslation();
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const [done, setDone] = useState<string>();
   const { data, reload } = useLoad(() => api<any[]>('GET', '/api/supervision/board'), [], 3000);
   const act = (step: any, path: string, body: unknown) =>
@@ -55,13 +55,14 @@ export function BoardPage() {
                 <td>{formatTime(s.deadline ?? s.acceptanceDeadline)}</td>
                 <td>{s.escalationLevel || '—'}</td>
                 <td>
-                  <button type="button" onClick={() => act(s, 'urge', { message: '请抓紧办理' })}>
+                  <button type="button" disabled={pending} onClick={() => act(s, 'urge', { message: '请抓紧办理' })}>
                     {t('actions.urge')}
                   </button>
                   {!s.overdue && s.extensionDays === 0 && s.acceptedAt && (
                     <button
                       type="button"
                       className="secondary"
+                      disabled={pending}
                       onClick={() => act(s, 'extension', { workdays: 3, reason: '督查协调室批准延期' })}
                     >
                       {t('actions.extend')}
@@ -80,7 +81,7 @@ export function BoardPage() {
 export function CasesPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
-  const { error, run } = useAction();
+  const { error, pending, run } = useAction();
   const { data, reload } = useLoad(() => api<any[]>('GET', `/api/supervision/cases?status=${status}`), [status], 5000);
   const answer = async (id: string) => {
     const text = window.prompt(t('actions.answer'));
@@ -127,7 +128,7 @@ export function CasesPage({ user }: { user: User }) {
                 </td>
                 <td>
                   {user.role === 'staff' && c.status === 'open' && (
-                    <button type="button" onClick={() => answer(c.id)}>
+                    <button type="button" disabled={pending} onClick={() => answer(c.id)}>
                       {t('actions.answer')}
                     </button>
                   )}
