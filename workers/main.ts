@@ -1,10 +1,15 @@
 // Production worker process: `npm run worker` (needs DATABASE_URL and TEMPORAL_ADDRESS).
+// SIGTERM or SIGINT drains: the worker stops polling, finishes the tasks it holds, then the
+// Temporal and database connections close and the process exits. A hard exit after 9 s is the
+// backstop (orchestrators send SIGKILL at 10 s).
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../db/database';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { temporalConnectConfig } from '../lib/temporal';
 import { createWorker } from './worker';
+
+const DRAIN_BACKSTOP_MS = 9_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +19,7 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = temporalConnectConfig();
   const db = await openDatabase({ databaseUrl: config.databaseUrl });
   const connection = await NativeConnection.connect(connectionOptions);
+  let stoppedAt: number | undefined;
   try {
     const worker = await createWorker({
       connection,
@@ -22,12 +28,27 @@ async function main(): Promise<void> {
       db: db.db,
       workdaySeconds: config.workdaySeconds,
     });
+    // The SDK's runtime also shuts workers down on these signals; this adds the backstop and the log.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        if (stoppedAt !== undefined) return;
+        stoppedAt = Date.now();
+        log.info({ signal }, 'draining: no new tasks, finishing the ones in hand');
+        setTimeout(() => {
+          log.error(`worker drain not finished after ${DRAIN_BACKSTOP_MS} ms; exiting`);
+          process.exit(1);
+        }, DRAIN_BACKSTOP_MS).unref();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      });
+    }
     log.info({ taskQueue: config.taskQueue, namespace }, 'worker running');
     await worker.run();
   } finally {
     await connection.close();
     await db.close();
   }
+  log.info(stoppedAt === undefined ? {} : { ms: Date.now() - stoppedAt }, 'worker stopped; exiting');
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {
