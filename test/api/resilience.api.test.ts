@@ -18,7 +18,7 @@ const servers: Server[] = [];
 const config = (overrides: Partial<Config> = {}) =>
   loadConfig(
     { DATA_DIR: '/tmp/joint-approval-test', LOG_LEVEL: 'silent' },
-    { jwtSecret: 'resilience-secret-0123456789', ...overrides },
+    { jwtSecret: 'resilience-secret-0123456789', temporalRpcTimeoutMs: 3_000, ...overrides },
   );
 const deadTemporal = () => new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
 
@@ -41,18 +41,28 @@ afterAll(async () => {
 });
 
 describe('when Temporal does not answer', () => {
-  it('then launching is a 503 with Retry-After, nothing is written, and health says so', async () => {
+  it('then launching is a 503 with Retry-After, the application is kept for recovery to start, and health says so', async () => {
     const base = await serve(
       createApp({ config: config(), db: db.db, temporal: deadTemporal(), log: createLogger('silent') }),
     );
     const officer = await ApiClient.login(base, 'officer');
     const before = await sql<{ n: number }>`select count(*)::int as n from applications`.execute(db.db);
-    const r = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']));
+    const key = { 'Idempotency-Key': 'launch-while-temporal-is-down' };
+    const r = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']), key);
     expect(r.status).toBe(503);
     expect(r.body.error.code).toBe('unavailable');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-    const after = await sql<{ n: number }>`select count(*)::int as n from applications`.execute(db.db);
-    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    // One application is kept, its workflow not yet started (launch recovery starts it later).
+    const after = await sql<{ n: number; unstarted: number }>`
+      select count(*)::int as n, count(*) filter (where workflow_started_at is null)::int as unstarted
+      from applications`.execute(db.db);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
+    expect(after.rows[0]!.unstarted).toBe(1);
+    // The retry under the same key finds that application instead of launching a second.
+    const retried = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']), key);
+    const again = await sql<{ n: number }>`select count(*)::int as n from applications`.execute(db.db);
+    expect(again.rows[0]!.n).toBe(before.rows[0]!.n + 1);
+    expect([201, 503]).toContain(retried.status);
     const health = await new ApiClient(base).get('/healthz');
     expect(health.status).toBe(503);
   });
