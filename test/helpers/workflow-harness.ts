@@ -162,7 +162,12 @@ export class WorkflowHarness {
   }
 
   /** Records an application with the given plan and starts its workflow. */
-  async launch(matters: PlannedMatter[], policy: Partial<ClockPolicy> = {}, taskQueue = this.taskQueue) {
+  async launch(
+    matters: PlannedMatter[],
+    policy: Partial<ClockPolicy> = {},
+    taskQueue = this.taskQueue,
+    options: Pick<ApplicationWorkflowInput, 'historyLimit'> = {},
+  ) {
     const applicationId = `WT${Date.now()}${++this.seq}`;
     const steps = matters.map((m) => ({
       id: `${applicationId}-${m.code}`,
@@ -186,6 +191,7 @@ export class WorkflowHarness {
       steps,
     });
     const input: ApplicationWorkflowInput = {
+      ...options,
       applicationId,
       officerId: this.officer.id,
       policy: { ...DEFAULT_CLOCK_POLICY, ...policy },
