@@ -106,7 +106,7 @@ export function ApplicationPage({ user }: { user: User }) {
                     </button>
                   </>
                 )}
-                {officer && s.status === 'rejected' && open && (
+                {officer && (s.status === 'rejected' || s.status === 'failed') && open && (
                   <button
                     type="button"
                     disabled={pending || !note.trim()}
