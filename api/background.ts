@@ -3,6 +3,7 @@
 // API replicas at once: a workflow start uses the business id (a second start attaches to the
 // first), a purge deletes what is old.
 import { applicationsRepo } from '../db/repositories/applications';
+import { loginFailuresRepo } from '../db/repositories/login-failures';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
 
@@ -80,6 +81,10 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
   const jobs = [
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
+    // A failed-sign-in window that has ended locks nothing any more.
+    every(deps, 'purging ended sign-in lockout windows', PURGE_EVERY_MS, () =>
+      loginFailuresRepo.purgeExpired(deps.db, new Date(Date.now() - deps.config.loginLockoutSeconds * 1000)),
+    ),
   ];
   return {
     async stop() {

@@ -20,5 +20,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db: deps.db, workingTime: createWorkingTimeSource(deps.db, deps.workdaySeconds) }),
+    // On SIGTERM, activities in flight get this long to finish before they are told to cancel
+    // (the process exits within 10 s; a projection takes milliseconds).
+    shutdownGraceTime: '7 seconds',
   });
 }

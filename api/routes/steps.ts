@@ -86,7 +86,8 @@ export function createStepsRouter(deps: AppDeps): Router {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const updateStep = async (step: StepRow, def: UpdateDefinition<StepSnapshot, [any]>, args: unknown, id?: string) => {
     if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
-    if (['approved', 'rejected', 'cancelled'].includes(step.status)) throw conflict(`the step is ${step.status}`);
+    if (['approved', 'rejected', 'cancelled', 'failed'].includes(step.status))
+      throw conflict(`the step is ${step.status}`);
     const handle = temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
     return callTemporal(deps, async (deadline) => {
       for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,7 @@
 // A long-lived application continues as new before its history grows past its bound, and
 // nothing is lost on the way: steps that run across the hand-over report to the new run,
 // sessions and resubmissions carry over, and the timeline holds every event once.
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { applicationsRepo } from '../../db/repositories/applications';
 import {
@@ -86,8 +87,10 @@ describe('continue as new', () => {
     expect((await handle.describe()).runId).not.toBe(firstRunId);
     let runs = 0;
     for (let runId: string | undefined = firstRunId; runId; runs++) {
-      const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      const events = history.events ?? [];
+      const history: temporal.api.history.v1.IHistory = await env.client.workflow
+        .getHandle(handle.workflowId, runId)
+        .fetchHistory();
+      const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
       // Each run stays near its bound (a run hands over at a quiet moment, after the bound).
       expect(events.length).toBeLessThan(120);
       runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
