@@ -6,6 +6,7 @@
 // behind (a dev server still holding its ports, a stale claim on DATA_DIR) is cleared first.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { startBackgroundJobs, type BackgroundJobs } from '../api/background';
@@ -121,12 +122,14 @@ async function main(): Promise<void> {
   }
 
   try {
+    // No Temporal named (TEMPORAL_ADDRESS, or an address in the envconfig profile): run our own.
+    const useDevServer = !config.temporalAddress && !loadClientConnectConfig().connectionOptions.address;
     claim = await claimDataDir(config.dataDir);
     await assertPortFree(config.port, 'PORT');
 
     // The dev server and the database do not depend on each other: bring them up together.
     const [, handle] = await allSettled([
-      config.temporalAddress
+      !useDevServer
         ? undefined
         : phases.time('temporal', async () => {
             devServer = await startDevServer({
