@@ -149,7 +149,7 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
             actor: { id: 'system', displayName: '系统' },
             detail: { attempt: r.attempt, reason: r.reason },
           },
-          notices: [{ audience: { role: 'supervisor' }, message: `审批环节 ${r.stepId} 的流程异常终止，需要处理` }],
+          notices: [{ audience: { role: 'supervisor' }, code: 'step_failed', params: { stepId: r.stepId } }],
         });
       });
     },

@@ -26,6 +26,12 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** A refusal's stable code and parameters (domain/step-rules.ts), for the UI to word in the reader's language. */
+export interface RefusalReason {
+  reason: string;
+  params: Record<string, string | number>;
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -33,10 +39,24 @@ export class HttpError extends Error {
     message: string,
     readonly details?: ErrorDetail[],
     readonly headers: Record<string, string> = {},
+    readonly refusal?: RefusalReason,
   ) {
     super(message);
   }
 }
+
+/** The refusal a workflow validator attached to its failure (see workflows/common.ts `refuse`). */
+function refusalOf(failure: ApplicationFailure): RefusalReason | undefined {
+  const first = failure.details?.[0] as { code?: unknown; params?: unknown } | undefined;
+  if (typeof first?.code !== 'string') return undefined;
+  return { reason: first.code, params: (first.params ?? {}) as RefusalReason['params'] };
+}
+
+const REFUSAL_STATUS = {
+  Forbidden: [403, 'forbidden'],
+  InvalidInput: [400, 'invalid_request'],
+  Conflict: [409, 'conflict'],
+} as const;
 
 export const badRequest = (message: string, details?: ErrorDetail[]) =>
   new HttpError(400, 'invalid_request', message, details);
@@ -72,14 +92,23 @@ export function translateError(err: unknown): HttpError | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
-      if (cause.type === FailureType.Forbidden) return forbidden(cause.message);
-      if (cause.type === FailureType.InvalidInput) return badRequest(cause.message);
+      const refusal = refusalOf(cause);
       if (cause.type === FailureType.RateLimited) {
-        const next = /(\d{4}-\d{2}-\d{2}T[\d:.]+Z)/.exec(cause.message)?.[1];
-        const seconds = next ? Math.max(1, Math.ceil((Date.parse(next) - Date.now()) / 1000)) : 60;
-        return new HttpError(429, 'rate_limited', cause.message, undefined, { 'Retry-After': String(seconds) });
+        // The next allowed time travels as data, not inside the message.
+        const next = refusal?.params.nextAllowedAt;
+        const seconds = typeof next === 'string' ? Math.max(1, Math.ceil((Date.parse(next) - Date.now()) / 1000)) : 60;
+        return new HttpError(
+          429,
+          'rate_limited',
+          cause.message,
+          undefined,
+          { 'Retry-After': String(seconds) },
+          refusal,
+        );
       }
-      return conflict(cause.message);
+      const [status, code] =
+        REFUSAL_STATUS[(cause.type ?? 'Conflict') as keyof typeof REFUSAL_STATUS] ?? REFUSAL_STATUS.Conflict;
+      return new HttpError(status, code, cause.message, undefined, {}, refusal);
     }
     return conflict(err.message);
   }
@@ -113,6 +142,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         code: httpError.code,
         message: httpError.message,
         ...(httpError.details ? { details: httpError.details } : {}),
+        ...(httpError.refusal ?? {}),
       },
     });
   };

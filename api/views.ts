@@ -1,6 +1,14 @@
 // Row → API shapes, as the contract names them.
 import type { WorkingTime } from '../domain/calendar';
 import type { ApplicationRow, CaseRow, SessionRow, StepRow } from '../db/schema';
+import {
+  allowedStepActions,
+  awaitsPayment,
+  type StepAction,
+  type StepFacts,
+  type StepViewer,
+} from '../domain/step-rules';
+import { DEFAULT_CLOCK_POLICY } from '../workflows/shared';
 
 export interface StepView {
   id: string;
@@ -33,11 +41,33 @@ export interface StepView {
   workdaysUsed: number | null;
   escalationLevel: number;
   lastUrgedAt: string | null;
+  /** What the caller may do on this step now (domain/step-rules.ts); empty without a caller. */
+  allowedActions: StepAction[];
+  /** In review with its catalog fee unpaid: it cannot be approved until the cashier records the payment. */
+  awaitingPayment: boolean;
 }
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+/** The caller of a Step view; the urge interval defaults to the center's default policy. */
+export type StepViewerOf = StepViewer & { urgeIntervalMs?: number };
 
-export const toStepView = (s: StepRow): StepView => ({
+export const stepFacts = (s: StepRow): StepFacts => ({
+  status: s.status,
+  departmentCode: s.department_code,
+  acceptedAt: iso(s.accepted_at),
+  pauseKind: s.pause?.kind ?? null,
+  extensionDays: s.extension_days,
+  overdue: s.overdue,
+  deadline: iso(s.deadline),
+  lastUrgedAt: iso(s.last_urged_at),
+  feeAmountFen: s.fee_amount_fen,
+  feePaidAt: iso(s.fee_paid_at),
+});
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+export const toStepView = (s: StepRow, viewer?: StepViewerOf): StepView => ({
   id: s.id,
   applicationId: s.application_id,
   matterCode: s.matter_code,
@@ -70,6 +100,11 @@ export const toStepView = (s: StepRow): StepView => ({
   workdaysUsed: s.workdays_used,
   escalationLevel: s.escalation_level,
   lastUrgedAt: iso(s.last_urged_at),
+  allowedActions: viewer
+    ? allowedStepActions(viewer, stepFacts(s), Date.now(), viewer.urgeIntervalMs ?? DEFAULT_CLOCK_POLICY.urgeIntervalMs)
+    : [],
+  awaitingPayment:
+    s.status === 'in_review' && awaitsPayment({ feeAmountFen: s.fee_amount_fen, feePaidAt: iso(s.fee_paid_at) }),
 });
 
 export const toCaseView = (c: CaseRow) => ({

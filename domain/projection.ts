@@ -4,6 +4,7 @@
 // and logs its event once (event id from workflow id, attempt and sequence), so retries,
 // replays and out-of-order deliveries apply nothing twice.
 import type { Actor, ApplicationStatus, Light, Outcome, StepStatus } from './model';
+import type { NoticeCode, NoticeParams } from './notices';
 
 export const SPECIAL_PROCEDURES = ['hearing', 'inspection', 'testing', 'appraisal', 'expert_review'] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
@@ -50,7 +51,8 @@ export interface TimelineEvent {
 
 export interface Notice {
   audience: { role?: Actor['role']; departmentCode?: string; userId?: string };
-  message: string;
+  code: NoticeCode;
+  params: NoticeParams;
 }
 
 export interface StepReport {

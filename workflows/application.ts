@@ -23,6 +23,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 import type { Actor, ApplicationStatus } from '../domain/model';
+import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, SessionSnapshot } from '../domain/projection';
 import { acts, fail, SYSTEM, type Who } from './common';
 import {
@@ -67,7 +68,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   const nextSeq = () => ++seq;
   const workflowId = workflowInfo().workflowId;
-  const officerNotice = (message: string): Notice => ({ audience: { userId: input.officerId }, message });
+  const toOfficer = (code: NoticeCode, params: NoticeParams): Notice => ({
+    audience: { userId: input.officerId },
+    code,
+    params,
+  });
   const isFinal = () => state.status === 'withdrawn' || state.status === 'completed';
 
   /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
@@ -139,7 +144,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       next === 'needs_attention' ? 'application_needs_attention' : 'application_back_in_progress',
       SYSTEM,
       { trigger, reasons, ...detail },
-      next === 'needs_attention' ? [officerNotice(`申请 ${input.applicationId} 需要处理：${reasons.join('，')}`)] : [],
+      next === 'needs_attention'
+        ? [toOfficer('application_needs_attention', { applicationId: input.applicationId, reasons: reasons.join(',') })]
+        : [],
     );
   };
 
@@ -193,7 +200,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         }
         attempts.set(step.matterCode, previous.attempt);
         progress.set(step.matterCode, previous.progress);
-        fail('Conflict', `the step ${step.matterCode} could not be started; try again shortly`);
+        fail('Conflict', 'step_start_failed', `the step ${step.matterCode} could not be started; try again shortly`, {
+          matterCode: step.matterCode,
+        });
       }
     }
   };
@@ -243,17 +252,19 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     ) {
       state.status = 'completed';
       await report('application_completed', SYSTEM, {}, [
-        officerNotice(`申请 ${input.applicationId} 全部审批事项已办结`),
+        toOfficer('application_completed', { applicationId: input.applicationId }),
       ]);
     }
   };
 
   const requireOfficer = (actor: Actor, what: string) => {
-    if (actor.role !== 'officer') fail('Forbidden', `${what} is for the investment proxy officer`);
+    if (actor.role !== 'officer')
+      fail('Forbidden', 'role_required', `${what} is for the investment proxy officer`, { role: 'officer' });
   };
   const requireActive = (what: string) => {
     if (isFinal() || state.withdrawing) {
-      fail('Conflict', `cannot ${what}: the application is ${state.withdrawing ? 'being withdrawn' : state.status}`);
+      const status = state.withdrawing ? 'being_withdrawn' : state.status;
+      fail('Conflict', 'application_not_active', `cannot ${what}: the application is ${status}`, { status });
     }
   };
 
@@ -278,7 +289,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const checkWithdraw = ({ actor, reason }: { actor: Actor; reason: string }) => {
     requireOfficer(actor, 'withdrawing an application');
     requireActive('withdraw');
-    if (!reason.trim()) fail('InvalidInput', 'a withdrawal needs its reason');
+    if (!reason.trim()) fail('InvalidInput', 'reason_required', 'a withdrawal needs its reason');
   };
   setHandler(
     withdrawUpdate,
@@ -344,12 +355,15 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       requireActive('resubmit');
       const current = progress.get(matterCode);
       if (current !== 'rejected' && current !== 'failed') {
+        const progress = current ?? 'not_in_application';
         fail(
           'Conflict',
-          `only a rejected matter (or one whose step failed) can be resubmitted; ${matterCode} is ${current ?? 'not in this application'}`,
+          'not_resubmittable',
+          `only a rejected matter (or one whose step failed) can be resubmitted; ${matterCode} is ${progress}`,
+          { matterCode, progress },
         );
       }
-      if (!note.trim()) fail('InvalidInput', 'say what was changed for the resubmission');
+      if (!note.trim()) fail('InvalidInput', 'note_required', 'say what was changed for the resubmission');
     },
     async ({ actor, matterCode, note }) => {
       const step = byMatter.get(matterCode)!;
@@ -370,8 +384,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     ({ actor, sessionId, invitedDepartments }) => {
       requireOfficer(actor, 'scheduling a joint session');
       requireActive('schedule a session');
-      if (sessions.has(sessionId)) fail('Conflict', `session ${sessionId} exists already`);
-      if (invitedDepartments.length === 0) fail('InvalidInput', 'invite at least one department');
+      if (sessions.has(sessionId)) fail('Conflict', 'session_exists', `session ${sessionId} exists already`);
+      if (invitedDepartments.length === 0) fail('InvalidInput', 'invite_required', 'invite at least one department');
     },
     async ({ actor, sessionId, kind, topic, scheduledAt, location, invitedDepartments }) => {
       const session: SessionSnapshot = {
@@ -387,7 +401,6 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         closedAt: null,
       };
       sessions.set(sessionId, session);
-      const what = kind === 'site_inspection' ? '联合现场踏勘' : '联审会';
       await reportSession(
         session,
         'session_scheduled',
@@ -395,7 +408,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         { sessionId, kind, scheduledAt, invitedDepartments: session.invitedDepartments },
         session.invitedDepartments.map((d) => ({
           audience: { departmentCode: d },
-          message: `${what}：${topic}，${scheduledAt}，${location}`,
+          code: 'session_scheduled' as const,
+          params: { kind, topic, scheduledAt, location },
         })),
       );
       return session;
@@ -406,16 +420,17 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     recordOpinionUpdate,
     ({ actor, sessionId, opinion, reason }) => {
       const session = sessions.get(sessionId);
-      if (!session) fail('Conflict', `no session ${sessionId} in this application`);
+      if (!session) fail('Conflict', 'session_not_found', `no session ${sessionId} in this application`);
       if (
         actor.role !== 'staff' ||
         !actor.departmentCode ||
         !session.invitedDepartments.includes(actor.departmentCode)
       ) {
-        fail('Forbidden', 'only staff of an invited department may give its opinion');
+        fail('Forbidden', 'not_invited', 'only staff of an invited department may give its opinion');
       }
-      if (session.status !== 'scheduled') fail('Conflict', 'the session is closed');
-      if (opinion === 'disagree' && !reason?.trim()) fail('InvalidInput', 'a disagreement needs its reasons');
+      if (session.status !== 'scheduled') fail('Conflict', 'session_closed', 'the session is closed');
+      if (opinion === 'disagree' && !reason?.trim())
+        fail('InvalidInput', 'reason_required', 'a disagreement needs its reasons');
     },
     async ({ actor, sessionId, opinion, reason }) => {
       const session = sessions.get(sessionId)!;
@@ -443,8 +458,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     ({ actor, sessionId }) => {
       requireOfficer(actor, 'closing a joint session');
       const session = sessions.get(sessionId);
-      if (!session) fail('Conflict', `no session ${sessionId} in this application`);
-      if (session.status !== 'scheduled') fail('Conflict', 'the session is closed already');
+      if (!session) fail('Conflict', 'session_not_found', `no session ${sessionId} in this application`);
+      if (session.status !== 'scheduled') fail('Conflict', 'session_closed', 'the session is closed already');
     },
     async ({ actor, sessionId, minutes }) => {
       const session = sessions.get(sessionId)!;

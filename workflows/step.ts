@@ -2,11 +2,12 @@
 // decision: acceptance window, promised time limit in working days, clock pauses for
 // corrections (补正) and special procedures, lights, supervision cases and their escalation.
 //
-// Every deadline is an absolute time computed by an activity from the working-day calendar;
-// this workflow only waits for it. Every human action is an Update whose validator refuses a
-// wrong role, department or state before anything is recorded. Handlers, timers and the
-// cancellation run one at a time under one lock, and each checks the state again once it holds
-// the lock: two conflicting actions give one winner and a refusal, never an interleaving.
+// This file is wiring. The rules (who may do what when, the fee rule, extension eligibility,
+// lights, the next timer) live in domain/; the clock and the supervision ladder in their modules.
+// Every human action is an Update: its validator refuses with the domain's rules before anything
+// is recorded, and its handler runs under the step's lock after checking the same rules again
+// (the state may have moved while it waited), so two conflicting actions give one winner.
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
@@ -16,15 +17,25 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { Actor, Light } from '../domain/model';
+import { stepLight } from '../domain/lights';
+import type { Actor } from '../domain/model';
+import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, StepSnapshot } from '../domain/projection';
-import { acts, fail, SYSTEM, type Who } from './common';
+import {
+  actionRefusal,
+  inputRefusal,
+  staffRefusal,
+  type StepAction,
+  type StepActionInput,
+  type StepFacts,
+} from '../domain/step-rules';
+import { nextStepTimer, type StepTimerKind } from '../domain/step-timers';
+import { acts, fail, refuse, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   acceptUpdate,
-  applicationWorkflowId,
-  stepFinishedSignal,
   answerCaseUpdate,
+  applicationWorkflowId,
   calendarChangedSignal,
   cancelStepSignal,
   decideUpdate,
@@ -34,26 +45,21 @@ import {
   recordPaymentUpdate,
   requestSupplementUpdate,
   startSpecialProcedureUpdate,
+  stepFinishedSignal,
   stepStateQuery,
   supplementUpdate,
   urgeUpdate,
   type StepResult,
   type StepWorkflowInput,
 } from './shared';
-import type { UpdateDefinition } from '@temporalio/common';
+import { recomputeClock, workdaysSince } from './step-clock';
+import { SupervisionLadder } from './supervision-ladder';
 
 const nowIso = (): string => new Date().toISOString();
 
-interface OpenCase {
-  caseId: string;
-  level: number;
-  dueAt: string;
-  answered: boolean;
-}
-
 export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult> {
   const { policy } = input;
-  const s: StepSnapshot = {
+  const state: StepSnapshot = {
     status: 'submitted',
     light: 'green',
     attempt: input.attempt,
@@ -80,48 +86,79 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     lastUrgedAt: null,
   };
   /** The acceptance window counts from here; a correction received at the window restarts it. */
-  let windowAnchor = s.submittedAt!;
+  let windowAnchor = state.submittedAt!;
   /** The status a correction returns to. */
   let pausedFrom: 'submitted' | 'in_review' = 'submitted';
-  let openCase: OpenCase | null = null;
+  const ladder = new SupervisionLadder(input, policy);
   let cancelRequest: { reason: string; actor: Who } | null = null;
   let calendarChanged = false;
   let seq = 0;
   /** Bumped on every change so the timer loop plans again. */
   let version = 0;
   const lock = new Mutex();
+
   /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
   const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
     lock.runExclusive(async () => {
       check();
       return change();
     });
+  const noCheck = () => undefined;
 
-  const isOpen = () => s.status === 'submitted' || s.status === 'in_review' || s.status === 'awaiting_supplement';
-  const departmentNotice = (message: string): Notice => ({
-    audience: { departmentCode: input.departmentCode },
-    message,
+  const isOpen = () =>
+    state.status === 'submitted' || state.status === 'in_review' || state.status === 'awaiting_supplement';
+  const about = (extra: NoticeParams = {}): NoticeParams => ({
+    matterName: input.matterName,
+    stepId: input.stepId,
+    ...extra,
   });
-  const officerNotice = (message: string): Notice => ({ audience: { userId: input.officerId }, message });
-  const supervisorNotice = (message: string): Notice => ({ audience: { role: 'supervisor' }, message });
-  const label = `${input.matterName}（${input.stepId}）`;
+  const toDepartment = (code: NoticeCode, extra?: NoticeParams): Notice => ({
+    audience: { departmentCode: input.departmentCode },
+    code,
+    params: about(extra),
+  });
+  const toOfficer = (code: NoticeCode, extra?: NoticeParams): Notice => ({
+    audience: { userId: input.officerId },
+    code,
+    params: about(extra),
+  });
+  const toSupervisors = (code: NoticeCode, extra?: NoticeParams): Notice => ({
+    audience: { role: 'supervisor' },
+    code,
+    params: about(extra),
+  });
 
-  const currentLight = (): Light => {
-    if (s.status !== 'submitted' && s.status !== 'in_review') return 'none';
-    if (s.overdue) return 'red';
-    if (s.pause) return s.light === 'none' ? 'green' : s.light; // the clock stands still
-    if (s.yellowAt && Date.now() >= Date.parse(s.yellowAt)) return 'yellow';
-    return 'green';
+  const facts = (): StepFacts => ({
+    status: state.status,
+    departmentCode: input.departmentCode,
+    acceptedAt: state.acceptedAt,
+    pauseKind: state.pause?.kind ?? null,
+    extensionDays: state.extensionDays,
+    overdue: state.overdue,
+    deadline: state.deadline,
+    lastUrgedAt: state.lastUrgedAt,
+    feeAmountFen: state.feeAmountFen,
+    feePaidAt: state.feePaidAt,
+  });
+  /** Refuses what the domain's step rules refuse (the API has scoped the officer to their applications). */
+  const checkAction = (action: StepAction, actor: Actor) => {
+    const viewer = { role: actor.role, departmentCode: actor.departmentCode, ownsApplication: true };
+    const refusal = actionRefusal(action, viewer, facts(), Date.now(), policy.urgeIntervalMs);
+    if (refusal) refuse(refusal);
+  };
+  const checkInput = (input: StepActionInput) => {
+    const refusal = inputRefusal(input);
+    if (refusal) refuse(refusal);
   };
 
   /** Reports the current state and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown> = {}, notices: Notice[] = []) => {
-    s.light = currentLight();
+    state.light = stepLight({ ...state, paused: state.pause !== null }, Date.now());
     version++;
     upsertSearchAttributes([
-      { key: SearchAttr.stepStatus, value: s.status },
-      { key: SearchAttr.light, value: s.light },
-      ...(s.deadline ? [{ key: SearchAttr.deadline, value: new Date(s.deadline) }] : []),
+      { key: SearchAttr.stepStatus, value: state.status },
+      { key: SearchAttr.light, value: state.light },
+      ...(state.deadline ? [{ key: SearchAttr.deadline, value: new Date(state.deadline) }] : []),
     ]);
     await acts.projectStep({
       workflowId: workflowInfo().workflowId,
@@ -129,138 +166,57 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       applicationId: input.applicationId,
       stepId: input.stepId,
       departmentCode: input.departmentCode,
-      snapshot: { ...s, pause: s.pause && { ...s.pause } },
+      snapshot: { ...state, pause: state.pause && { ...state.pause } },
       event: { type, at: nowIso(), actor: { id: actor.id, displayName: actor.displayName }, detail },
       notices,
     });
   };
 
-  /** Deadline and yellow point from the calendar: the acceptance window, or the promised limit. */
-  const recomputeClock = async () => {
-    const lights = { yellowRatio: policy.yellowRatio, yellowDaysLeft: policy.yellowDaysLeft };
-    if (s.acceptedAt === null) {
-      const c = await acts.computeClock({
-        anchor: windowAnchor,
-        limitDays: policy.acceptanceWindowDays,
-        pausedDays: 0,
-        ...lights,
-      });
-      s.acceptanceDeadline = c.deadline;
-      s.yellowAt = c.yellowAt;
-    } else {
-      const c = await acts.computeClock({
-        anchor: s.acceptedAt,
-        limitDays: input.promisedLimitDays + s.extensionDays,
-        pausedDays: s.pausedWorkdays,
-        ...lights,
-      });
-      s.deadline = c.deadline;
-      s.yellowAt = c.yellowAt;
-    }
-  };
-
-  const pausedWorkdaysSince = (since: string) => acts.workdaysBetween({ from: since, to: nowIso() });
-
-  // --- validators' building blocks -------------------------------------------------------
-  const requireDepartmentStaff = (actor: Actor) => {
-    if (actor.role !== 'staff' || actor.departmentCode !== input.departmentCode) {
-      fail('Forbidden', `only staff of department ${input.departmentCode} may act on this step`);
-    }
-  };
-  const requireRole = (actor: Actor, role: Actor['role'], what: string) => {
-    if (actor.role !== role) fail('Forbidden', `${what} is for the ${role}`);
-  };
-  const requireOpen = (action: string) => {
-    if (!isOpen()) fail('Conflict', `cannot ${action}: the step is ${s.status}`);
-  };
+  const clock = () => recomputeClock(state, { windowAnchor, promisedLimitDays: input.promisedLimitDays, policy });
 
   // --- timers ----------------------------------------------------------------------------
-  const turnYellow = async () => {
-    if (!isOpen() || s.light !== 'green') return;
-    await report('step_light_yellow', SYSTEM, { deadline: s.deadline ?? s.acceptanceDeadline }, [
-      departmentNotice(`${label} 即将到期（黄灯预警）`),
-    ]);
+  const timerActions: Record<StepTimerKind, () => Promise<void>> = {
+    turn_yellow: async () => {
+      await report('step_light_yellow', SYSTEM, { deadline: state.deadline ?? state.acceptanceDeadline }, [
+        toDepartment('step_turning_yellow', { deadline: state.deadline ?? state.acceptanceDeadline ?? '' }),
+      ]);
+    },
+    deem_accepted: async () => {
+      // Administrative Licensing Law: not acted on within the window = accepted from the day the material arrived.
+      state.status = 'in_review';
+      state.acceptedAt = state.submittedAt;
+      state.deemedAccepted = true;
+      await clock();
+      await report(
+        'step_deemed_accepted',
+        SYSTEM,
+        { acceptanceDeadline: state.acceptanceDeadline, deadline: state.deadline },
+        [toDepartment('step_deemed_accepted')],
+      );
+    },
+    turn_red: async () => {
+      state.overdue = true;
+      const caseId = await ladder.open(1);
+      state.escalationLevel = 1;
+      await report('step_overdue', SYSTEM, { deadline: state.deadline, caseId, level: 1 }, [
+        toDepartment('step_overdue', { caseId }),
+        toSupervisors('case_opened', { caseId }),
+      ]);
+    },
+    escalate: async () => {
+      const from = ladder.openCase!.caseId;
+      const caseId = await ladder.escalate();
+      state.escalationLevel = ladder.openCase!.level;
+      await report('supervision_escalated', SYSTEM, { caseId, from, level: state.escalationLevel }, [
+        toDepartment('case_escalated', { caseId, level: state.escalationLevel }),
+        toSupervisors('case_escalated', { caseId, level: state.escalationLevel }),
+      ]);
+    },
   };
-
-  const deemAccepted = async () => {
-    if (s.status !== 'submitted') return;
-    // Administrative Licensing Law: not acted on within the window = accepted from the day the material arrived.
-    s.status = 'in_review';
-    s.acceptedAt = s.submittedAt;
-    s.deemedAccepted = true;
-    await recomputeClock();
-    await report('step_deemed_accepted', SYSTEM, { acceptanceDeadline: s.acceptanceDeadline, deadline: s.deadline }, [
-      departmentNotice(`${label} 受理期限已过，视为自收到材料之日起受理`),
-    ]);
-  };
-
-  const openSupervisionCase = async (level: number) => {
-    const previous = openCase;
-    const openedAt = nowIso();
-    const dueAt = await acts.computeDeadline({ from: openedAt, workdays: policy.caseResponseDays });
-    const caseId = `${input.stepId}-A${input.attempt}-L${level}`;
-    openCase = { caseId, level, dueAt, answered: false };
-    s.escalationLevel = level;
-    await acts.openCase({
-      caseId,
-      stepId: input.stepId,
-      applicationId: input.applicationId,
-      departmentCode: input.departmentCode,
-      attempt: input.attempt,
-      level,
-      openedAt,
-      dueAt,
-      escalatedFrom: previous?.caseId ?? null,
-    });
-    return caseId;
-  };
-
-  const closeCases = async (outcome: 'decided' | 'cancelled', at: string) => {
-    await acts.closeCases({ stepId: input.stepId, attempt: input.attempt, outcome, at });
-  };
-
-  const turnRed = async () => {
-    if (s.status !== 'in_review' || s.overdue) return;
-    s.overdue = true;
-    const caseId = await openSupervisionCase(1);
-    await report('step_overdue', SYSTEM, { deadline: s.deadline, caseId, level: 1 }, [
-      departmentNotice(`${label} 已超期（红灯），督查协调室已立案督办`),
-      supervisorNotice(`${label} 超期，督办件 ${caseId} 已生成`),
-    ]);
-  };
-
-  const escalate = async () => {
-    if (!isOpen() || !openCase || openCase.answered || openCase.level >= policy.escalationLevels) return;
-    const from = openCase.caseId;
-    const caseId = await openSupervisionCase(openCase.level + 1);
-    await report('supervision_escalated', SYSTEM, { caseId, from, level: s.escalationLevel }, [
-      departmentNotice(`${label} 督办件逾期未回复，升级为第 ${s.escalationLevel} 级督办`),
-      supervisorNotice(`${label} 督办升级至第 ${s.escalationLevel} 级（${caseId}）`),
-    ]);
-  };
-
-  const nextTimer = (): { at: number; fire: () => Promise<void> } | null => {
-    const timers: Array<{ at: number; fire: () => Promise<void> }> = [];
-    if (!s.pause && (s.status === 'submitted' || s.status === 'in_review')) {
-      if (s.light === 'green' && s.yellowAt) timers.push({ at: Date.parse(s.yellowAt), fire: turnYellow });
-      if (s.status === 'submitted' && s.acceptanceDeadline) {
-        timers.push({ at: Date.parse(s.acceptanceDeadline) + 1, fire: deemAccepted });
-      }
-      if (s.status === 'in_review' && !s.overdue && s.deadline)
-        timers.push({ at: Date.parse(s.deadline) + 1, fire: turnRed });
-    }
-    if (openCase && !openCase.answered && openCase.level < policy.escalationLevels) {
-      timers.push({ at: Date.parse(openCase.dueAt) + 1, fire: escalate });
-    }
-    timers.sort((a, b) => a.at - b.at);
-    return timers[0] ?? null;
-  };
+  const nextTimer = () => nextStepTimer(state, ladder.openCase, policy.escalationLevels);
 
   // --- handlers ------------------------------------------------------------------------------
-  /**
-   * An Update whose validator is `check`, and whose handler runs `change` under the lock after
-   * checking again (the state may have moved while it waited): one winner per conflict.
-   */
+  /** An Update checked by its validator and again under the lock, answering the step's new state. */
   const onUpdate = <A>(
     def: UpdateDefinition<StepSnapshot, [A]>,
     check: (a: A) => void,
@@ -273,13 +229,13 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
           () => check(args),
           async () => {
             await change(args);
-            return { ...s };
+            return { ...state };
           },
         ),
       { validator: check },
     );
 
-  setHandler(stepStateQuery, () => ({ ...s }));
+  setHandler(stepStateQuery, () => ({ ...state }));
 
   setHandler(cancelStepSignal, (request) => {
     cancelRequest = request;
@@ -293,60 +249,48 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
 
   onUpdate(
     acceptUpdate,
-    ({ actor }) => {
-      requireDepartmentStaff(actor);
-      if (s.status !== 'submitted') fail('Conflict', `cannot accept: the step is ${s.status}`);
-    },
+    ({ actor }) => checkAction('accept', actor),
     async ({ actor }) => {
-      s.status = 'in_review';
-      s.acceptedAt = nowIso();
-      await recomputeClock();
-      await report('step_accepted', actor, { deadline: s.deadline, promisedLimitDays: input.promisedLimitDays });
+      state.status = 'in_review';
+      state.acceptedAt = nowIso();
+      await clock();
+      await report('step_accepted', actor, { deadline: state.deadline, promisedLimitDays: input.promisedLimitDays });
     },
   );
 
   onUpdate(
     requestSupplementUpdate,
     ({ actor, items, reason }) => {
-      requireDepartmentStaff(actor);
-      if (s.status !== 'submitted' && s.status !== 'in_review') {
-        fail('Conflict', `cannot ask for a correction: the step is ${s.status}`);
-      }
-      if (s.pause) fail('Conflict', 'cannot ask for a correction during a special procedure; end it first');
-      if (items.length === 0 || items.some((i: string) => !i.trim()))
-        fail('InvalidInput', 'list every missing item (一次性告知)');
-      if (!reason.trim()) fail('InvalidInput', 'a correction request needs its reason');
+      checkAction('request_supplement', actor);
+      checkInput({ action: 'request_supplement', items, reason });
     },
     async ({ actor, items, reason }) => {
-      pausedFrom = s.status as 'submitted' | 'in_review';
-      s.status = 'awaiting_supplement';
-      s.pause = { kind: 'supplement', since: nowIso(), reason, items: [...items] };
-      await report('supplement_requested', actor, { items, reason, deadline: s.deadline }, [
-        officerNotice(`${label} 需要补正：${items.join('；')}`),
+      pausedFrom = state.status as 'submitted' | 'in_review';
+      state.status = 'awaiting_supplement';
+      state.pause = { kind: 'supplement', since: nowIso(), reason, items: [...items] };
+      await report('supplement_requested', actor, { items, reason, deadline: state.deadline }, [
+        toOfficer('supplement_requested', { items: items.join('；') }),
       ]);
     },
   );
 
   onUpdate(
     supplementUpdate,
-    ({ actor }) => {
-      requireRole(actor, 'officer', 'supplying corrections');
-      if (s.status !== 'awaiting_supplement') fail('Conflict', `no correction is awaited: the step is ${s.status}`);
-    },
+    ({ actor }) => checkAction('supplement', actor),
     async ({ actor, note }) => {
-      const since = s.pause!.since;
-      const previousDeadline = s.deadline;
-      s.status = pausedFrom;
-      s.pause = null;
-      const paused = await pausedWorkdaysSince(since);
-      if (pausedFrom === 'in_review') s.pausedWorkdays += paused;
+      const since = state.pause!.since;
+      const previousDeadline = state.deadline;
+      state.status = pausedFrom;
+      state.pause = null;
+      const paused = await workdaysSince(since);
+      if (pausedFrom === 'in_review') state.pausedWorkdays += paused;
       else windowAnchor = nowIso(); // complete material restarts the acceptance window
-      await recomputeClock();
+      await clock();
       await report(
         'supplement_received',
         actor,
-        { note, pausedWorkdays: paused, previousDeadline, deadline: s.deadline },
-        [departmentNotice(`${label} 补正材料已提交`)],
+        { note, pausedWorkdays: paused, previousDeadline, deadline: state.deadline },
+        [toDepartment('supplement_received')],
       );
     },
   );
@@ -354,80 +298,69 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   onUpdate(
     startSpecialProcedureUpdate,
     ({ actor, reason }) => {
-      requireDepartmentStaff(actor);
-      if (s.status !== 'in_review') fail('Conflict', `a special procedure needs a step in review; it is ${s.status}`);
-      if (s.pause) fail('Conflict', 'a special procedure is already running');
-      if (!reason.trim()) fail('InvalidInput', 'a special procedure needs its reason');
+      checkAction('start_special_procedure', actor);
+      checkInput({ action: 'start_special_procedure', reason });
     },
     async ({ actor, procedure, reason }) => {
-      s.pause = { kind: 'special', since: nowIso(), reason, procedure };
+      state.pause = { kind: 'special', since: nowIso(), reason, procedure };
       await report('special_procedure_started', actor, { procedure, reason }, [
-        officerNotice(`${label} 进入特别程序（${procedure}），期间不计入承诺时限`),
+        toOfficer('special_procedure_started', { procedure }),
       ]);
     },
   );
 
   onUpdate(
     endSpecialProcedureUpdate,
-    ({ actor }) => {
-      requireDepartmentStaff(actor);
-      if (s.pause?.kind !== 'special') fail('Conflict', 'no special procedure is running');
-    },
+    ({ actor }) => checkAction('end_special_procedure', actor),
     async ({ actor, note }) => {
-      const { since, procedure } = s.pause as Extract<StepSnapshot['pause'], { kind: 'special' }>;
-      const previousDeadline = s.deadline;
-      s.pause = null;
-      const paused = await pausedWorkdaysSince(since);
-      s.pausedWorkdays += paused;
-      await recomputeClock();
+      const { since, procedure } = state.pause as Extract<StepSnapshot['pause'], { kind: 'special' }>;
+      const previousDeadline = state.deadline;
+      state.pause = null;
+      const paused = await workdaysSince(since);
+      state.pausedWorkdays += paused;
+      await clock();
       await report('special_procedure_ended', actor, {
         procedure,
         note,
         pausedWorkdays: paused,
         previousDeadline,
-        deadline: s.deadline,
+        deadline: state.deadline,
       });
     },
   );
 
   onUpdate(
     decideUpdate,
-    ({ actor, outcome, reason, certificateNo }) => {
-      requireDepartmentStaff(actor);
-      if (outcome === 'approved' && s.status !== 'in_review')
-        fail('Conflict', `cannot approve: the step is ${s.status}`);
-      if (outcome === 'rejected' && s.status !== 'in_review' && s.status !== 'submitted') {
-        fail('Conflict', `cannot reject: the step is ${s.status}`);
-      }
-      if (outcome === 'rejected' && !reason?.trim()) fail('InvalidInput', 'a rejection needs its reasons');
-      if (outcome === 'approved' && certificateNo?.trim() && (s.feeAmountFen ?? 0) > 0 && !s.feePaidAt) {
-        fail(
-          'Conflict',
-          `the fee of ¥${((s.feeAmountFen ?? 0) / 100).toFixed(2)} is unpaid: the certificate cannot be issued`,
-        );
+    ({ actor, outcome, reason }) => {
+      if (outcome === 'approved') checkAction('approve', actor);
+      else {
+        checkAction('reject', actor);
+        checkInput({ action: 'reject', reason });
       }
     },
     async ({ actor, outcome, reason, certificateNo }) => {
-      const refusedAcceptance = s.status === 'submitted';
-      const pause = s.pause;
-      s.status = outcome;
-      s.outcome = outcome;
-      s.decidedAt = nowIso();
-      s.reason = reason?.trim() || null;
-      s.certificateNo = certificateNo?.trim() || null;
-      s.pause = null;
-      s.overdue = s.overdue || (s.deadline !== null && s.decidedAt > s.deadline);
-      if (pause?.kind === 'special') s.pausedWorkdays += await pausedWorkdaysSince(pause.since);
-      if (s.acceptedAt) {
-        const elapsed = await acts.workdaysBetween({ from: s.acceptedAt, to: s.decidedAt });
-        s.workdaysUsed = Math.max(0, elapsed - s.pausedWorkdays);
+      const refusedAcceptance = state.status === 'submitted';
+      const pause = state.pause;
+      state.status = outcome;
+      state.outcome = outcome;
+      state.decidedAt = nowIso();
+      state.reason = reason?.trim() || null;
+      state.certificateNo = certificateNo?.trim() || null;
+      state.pause = null;
+      state.overdue = state.overdue || (state.deadline !== null && state.decidedAt > state.deadline);
+      if (pause?.kind === 'special') state.pausedWorkdays += await workdaysSince(pause.since);
+      if (state.acceptedAt) {
+        const elapsed = await acts.workdaysBetween({ from: state.acceptedAt, to: state.decidedAt });
+        state.workdaysUsed = Math.max(0, elapsed - state.pausedWorkdays);
       }
       // Under the lock no case is half-opened here: whatever the ladder opened is closed now.
-      if (openCase) await closeCases('decided', s.decidedAt);
+      await ladder.close('decided', state.decidedAt);
       const type =
         outcome === 'approved' ? 'step_approved' : refusedAcceptance ? 'step_refused_acceptance' : 'step_rejected';
-      await report(type, actor, { reason: s.reason, certificateNo: s.certificateNo, overdue: s.overdue }, [
-        officerNotice(`${label} ${outcome === 'approved' ? '已准予许可' : `不予许可：${s.reason}`}`),
+      await report(type, actor, { reason: state.reason, certificateNo: state.certificateNo, overdue: state.overdue }, [
+        outcome === 'approved'
+          ? toOfficer('step_approved')
+          : toOfficer('step_rejected', { reason: state.reason ?? '' }),
       ]);
     },
   );
@@ -435,55 +368,34 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   onUpdate(
     extendUpdate,
     ({ actor, workdays, reason }) => {
-      requireRole(actor, 'supervisor', 'granting an extension');
-      if (s.acceptedAt === null || !isOpen()) fail('Conflict', `cannot extend: the step is ${s.status}`);
-      if (s.extensionDays > 0) fail('Conflict', 'this step has been extended once already');
-      if (s.overdue || (s.deadline && Date.now() > Date.parse(s.deadline))) {
-        fail('Conflict', 'the deadline has passed: an extension must be granted before it');
-      }
-      if (!Number.isInteger(workdays) || workdays < 1)
-        fail('InvalidInput', 'an extension is a whole number of working days');
-      if (!reason.trim()) fail('InvalidInput', 'an extension needs its reason');
+      checkAction('extend', actor);
+      checkInput({ action: 'extend', workdays, reason });
     },
     async ({ actor, workdays, reason }) => {
-      const previousDeadline = s.deadline;
-      s.extensionDays = workdays;
-      await recomputeClock();
-      await report('step_extended', actor, { workdays, reason, previousDeadline, deadline: s.deadline }, [
-        departmentNotice(`${label} 延期 ${workdays} 个工作日：${reason}`),
+      const previousDeadline = state.deadline;
+      state.extensionDays = workdays;
+      await clock();
+      await report('step_extended', actor, { workdays, reason, previousDeadline, deadline: state.deadline }, [
+        toDepartment('step_extended', { workdays, reason }),
       ]);
     },
   );
 
   onUpdate(
     urgeUpdate,
-    ({ actor }) => {
-      requireRole(actor, 'supervisor', 'urging');
-      requireOpen('urge');
-      if (s.lastUrgedAt) {
-        const next = Date.parse(s.lastUrgedAt) + policy.urgeIntervalMs;
-        if (Date.now() < next)
-          fail(
-            'RateLimited',
-            `this step was urged recently; the next urge is allowed from ${new Date(next).toISOString()}`,
-          );
-      }
-    },
+    ({ actor }) => checkAction('urge', actor),
     async ({ actor, message }) => {
-      s.lastUrgedAt = nowIso();
-      await report('step_urged', actor, { message }, [departmentNotice(`督查协调室催办：${label} ${message}`)]);
+      state.lastUrgedAt = nowIso();
+      await report('step_urged', actor, { message }, [toDepartment('step_urged', { message })]);
     },
   );
 
   onUpdate(
     reassignUpdate,
-    ({ actor }) => {
-      requireDepartmentStaff(actor);
-      requireOpen('reassign');
-    },
+    ({ actor }) => checkAction('reassign', actor),
     async ({ actor, assignee }) => {
-      const previous = s.assignee;
-      s.assignee = { ...assignee };
+      const previous = state.assignee;
+      state.assignee = { ...assignee };
       await report('step_reassigned', actor, { from: previous, to: assignee });
     },
   );
@@ -491,22 +403,12 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   onUpdate(
     recordPaymentUpdate,
     ({ actor, amountFen, receiptNo }) => {
-      requireRole(actor, 'cashier', 'recording payments');
-      if (!s.feeAmountFen) fail('Conflict', 'this matter has no fee in the catalog');
-      if (s.feePaidAt) fail('Conflict', 'the fee has been paid already');
-      if (s.status === 'cancelled' || s.status === 'rejected')
-        fail('Conflict', `cannot take a fee: the step is ${s.status}`);
-      if (amountFen !== s.feeAmountFen) {
-        fail(
-          'InvalidInput',
-          `the amount must be the catalog fee of ${s.feeAmountFen} fen (no fee outside the standard)`,
-        );
-      }
-      if (!receiptNo.trim()) fail('InvalidInput', 'a payment needs its receipt number');
+      checkAction('record_payment', actor);
+      checkInput({ action: 'record_payment', amountFen, receiptNo, feeAmountFen: state.feeAmountFen });
     },
     async ({ actor, amountFen, receiptNo }) => {
-      s.feePaidAt = nowIso();
-      s.feeReceiptNo = receiptNo;
+      state.feePaidAt = nowIso();
+      state.feeReceiptNo = receiptNo;
       await report('fee_paid', actor, { amountFen, receiptNo });
     },
   );
@@ -514,50 +416,48 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   onUpdate(
     answerCaseUpdate,
     ({ actor, caseId, answer }) => {
-      requireDepartmentStaff(actor);
-      if (!openCase || openCase.caseId !== caseId || openCase.answered || !isOpen()) {
-        fail('Conflict', `supervision case ${caseId} is not open on this step`);
+      const notStaff = staffRefusal({ ...actor, ownsApplication: false }, input);
+      if (notStaff) refuse(notStaff);
+      if (!isOpen() || !ladder.isOpen(caseId)) {
+        fail('Conflict', 'case_not_open', `supervision case ${caseId} is not open on this step`, { caseId });
       }
-      if (!answer.trim()) fail('InvalidInput', 'an answer is needed');
+      if (!answer.trim()) fail('InvalidInput', 'answer_required', 'an answer is needed');
     },
     async ({ actor, caseId, answer }) => {
-      openCase!.answered = true;
-      await acts.answerCase({ caseId, answer, answeredBy: actor.displayName, at: nowIso() });
+      await ladder.answer(caseId, answer, actor.displayName);
       await report('supervision_case_answered', actor, { caseId, answer }, [
-        supervisorNotice(`${label} 督办件 ${caseId} 已回复`),
+        toSupervisors('case_answered', { caseId }),
       ]);
     },
   );
 
-  // --- the clock --------------------------------------------------------------------------
-  const noCheck = () => undefined;
-
+  // --- the loop: cancellation, calendar edits and timers, each under the lock ----------------
   const cancel = async () => {
     const { reason, actor } = cancelRequest!;
-    s.status = 'cancelled';
-    s.pause = null;
-    if (openCase) await closeCases('cancelled', nowIso());
-    await report('step_cancelled', actor, { reason }, [departmentNotice(`${label} 已撤回：${reason}`)]);
+    state.status = 'cancelled';
+    state.pause = null;
+    await ladder.close('cancelled', nowIso());
+    await report('step_cancelled', actor, { reason }, [toDepartment('step_cancelled', { reason })]);
   };
 
   const applyCalendarChange = async () => {
     calendarChanged = false;
-    const before = { deadline: s.deadline, acceptanceDeadline: s.acceptanceDeadline };
-    if (!s.pause || s.pause.kind === 'special') await recomputeClock();
-    if (before.deadline !== s.deadline || before.acceptanceDeadline !== s.acceptanceDeadline) {
+    const before = { deadline: state.deadline, acceptanceDeadline: state.acceptanceDeadline };
+    if (!state.pause || state.pause.kind === 'special') await clock();
+    if (before.deadline !== state.deadline || before.acceptanceDeadline !== state.acceptanceDeadline) {
       await report('step_deadline_recomputed', SYSTEM, {
         reason: 'calendar edited',
         previous: before,
-        deadline: s.deadline,
-        acceptanceDeadline: s.acceptanceDeadline,
+        deadline: state.deadline,
+        acceptanceDeadline: state.acceptanceDeadline,
       });
     }
   };
 
   await exclusive(noCheck, async () => {
-    await recomputeClock();
-    await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: s.acceptanceDeadline }, [
-      departmentNotice(`新的审批环节：${label}`),
+    await clock();
+    await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: state.acceptanceDeadline }, [
+      toDepartment('new_step'),
     ]);
   });
 
@@ -582,7 +482,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     // The state may have moved while the lock was held elsewhere: fire only what is still due.
     await exclusive(noCheck, async () => {
       const due = nextTimer();
-      if (due && due.at <= Date.now() && !(cancelRequest && isOpen())) await due.fire();
+      if (due && due.at <= Date.now() && !(cancelRequest && isOpen())) await timerActions[due.kind]();
     });
   }
 
@@ -591,15 +491,15 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     stepId: input.stepId,
     matterCode: input.matterCode,
     attempt: input.attempt,
-    outcome: s.status === 'cancelled' ? 'cancelled' : s.outcome!,
-    reason: s.reason,
+    outcome: state.status === 'cancelled' ? 'cancelled' : state.outcome!,
+    reason: state.reason,
   };
   // The parent learns the result from this signal (it may have continued as new since it started
   // this step); a parent that has closed meanwhile needs nothing more.
   try {
     await getExternalWorkflowHandle(applicationWorkflowId(input.applicationId)).signal(stepFinishedSignal, result);
   } catch {
-    // closed or never there (a step run on its own in tests)
+    // closed, or never there (a step run on its own in tests)
   }
   return result;
 }

@@ -6,6 +6,7 @@ import * as m0003 from './2026_11_29_0003_idempotency_keys';
 import * as m0004 from './2026_11_29_0004_audit_log';
 import * as m0005 from './2026_11_30_0005_launch_outbox';
 import * as m0006 from './2026_11_30_0006_login_failures';
+import * as m0007 from './2026_11_30_0007_notice_codes';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0004_audit_log': m0004,
   '2026_11_30_0005_launch_outbox': m0005,
   '2026_11_30_0006_login_failures': m0006,
+  '2026_11_30_0007_notice_codes': m0007,
 };

@@ -23,7 +23,8 @@ export const notificationsRepo = {
           application_id: n.applicationId,
           step_id: n.stepId,
           type: n.type,
-          message: notice.message,
+          code: notice.code,
+          params: JSON.stringify(notice.params),
           created_at: n.at,
         })),
       )

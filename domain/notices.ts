@@ -1,0 +1,26 @@
+// Notices (站内通知) as stable codes with parameters. Workflows and activities choose the code
+// and fill the parameters; the reader's UI words them in the reader's language (web locales).
+export const NOTICE_CODES = [
+  'new_step',
+  'step_turning_yellow',
+  'step_deemed_accepted',
+  'step_overdue',
+  'case_opened',
+  'case_escalated',
+  'supplement_requested',
+  'supplement_received',
+  'special_procedure_started',
+  'step_extended',
+  'step_urged',
+  'case_answered',
+  'step_approved',
+  'step_rejected',
+  'step_cancelled',
+  'application_needs_attention',
+  'application_completed',
+  'session_scheduled',
+  'step_failed',
+] as const;
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
+export type NoticeParams = Record<string, string | number>;
