@@ -135,7 +135,9 @@ export interface NotificationsTable {
   application_id: string;
   step_id: string | null;
   type: string;
-  message: string;
+  /** A notice code (domain/notices.ts) and its parameters; the reader's UI words them. */
+  code: string;
+  params: ColumnType<Record<string, string | number>, string, string>;
   created_at: Timestamp;
 }
 
