@@ -1,5 +1,7 @@
 // The read model on real PostgreSQL and on the embedded PGlite: same migrations, same rules.
 import { sql } from 'kysely';
+import { createActivities } from '../../activities';
+import { createWorkingTimeSource } from '../../activities/calendar';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
@@ -83,16 +85,10 @@ async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
     ],
   });
 
-  // A newer report wins; an older or repeated one changes nothing and logs nothing twice.
-  const apply = async (r: StepReport) => {
-    await stepsRepo.applyReport(db.db, r);
-    await eventsRepo.append(db.db, {
-      eventId: `${r.workflowId}#${r.seq}`,
-      applicationId: r.applicationId,
-      stepId: r.stepId,
-      event: r.event,
-    });
-  };
+  // The projection the worker runs: a newer report wins; an older or repeated one changes nothing
+  // and logs nothing twice.
+  const activities = createActivities({ db: db.db, workingTime: createWorkingTimeSource(db.db, undefined) });
+  const apply = (r: StepReport) => activities.projectStep(r);
   await apply(report(2, 'approved'));
   await apply(report(1, 'in_review'));
   await apply(report(2, 'approved'));
