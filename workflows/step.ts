@@ -24,6 +24,7 @@ import type { Notice, StepSnapshot } from '../domain/projection';
 import {
   actionRefusal,
   inputRefusal,
+  isOpenStep,
   staffRefusal,
   type StepAction,
   type StepActionInput,
@@ -105,8 +106,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     });
   const noCheck = () => undefined;
 
-  const isOpen = () =>
-    state.status === 'submitted' || state.status === 'in_review' || state.status === 'awaiting_supplement';
+  const isOpen = () => isOpenStep(state.status);
   const about = (extra: NoticeParams = {}): NoticeParams => ({
     matterName: input.matterName,
     stepId: input.stepId,
