@@ -170,7 +170,16 @@ describe('a full joint review on the training clock', () => {
       certificateNo: 'GH-2026-07',
     });
     expect(unpaid.status).toBe(409);
-    expect(unpaid.body.error.message).toMatch(/unpaid/);
+    expect(unpaid.body.error).toMatchObject({ code: 'conflict', reason: 'fee_unpaid', params: { amountFen: 50000 } });
+    // Leaving the certificate number out does not get round the fee.
+    const noCertificate = await staff.nrb!.post(`/api/steps/${works}/decision`, { outcome: 'approved' });
+    expect(noCertificate.status).toBe(409);
+    expect(noCertificate.body.error.reason).toBe('fee_unpaid');
+    // The step says it waits for payment, and its window is not offered the approval.
+    const waiting = (await staff.nrb!.get(`/api/steps/${works}`)).body;
+    expect(waiting.awaitingPayment).toBe(true);
+    expect(waiting.allowedActions).not.toContain('approve');
+    expect(waiting.allowedActions).toContain('reject');
     // Only the cashier takes fees, and only the catalog amount.
     expect((await staff.nrb!.post(`/api/steps/${works}/payment`, { amountFen: 50000, receiptNo: 'R-1' })).status).toBe(
       403,
