@@ -1,9 +1,11 @@
-// The OpenAPI 3.1 document, generated from the route table and its zod schemas (the same
-// schemas that validate requests), and the interactive reference page at /docs.
+// The OpenAPI 3.1 document, generated from the route declarations and their zod schemas (the
+// same declarations that mount authorization, validation and scope), and the interactive
+// reference page at /docs.
 import path from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { ROUTES, type RouteSpec } from './route-table';
+import { defineRoute, type RouteSpec } from './routes/define';
+import { scopes } from './access';
 
 const ERROR_RESPONSES: Record<string, string> = {
   '400': 'invalid_request: the details name each offending field',
@@ -43,9 +45,9 @@ function parameters(spec: RouteSpec) {
   return out;
 }
 
-export function buildOpenApiDocument(): Record<string, unknown> {
+export function buildOpenApiDocument(routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const spec of ROUTES) {
+  for (const spec of routes) {
     const p = spec.path.replace(/:(\w+)/g, '{$1}');
     const responses: Record<string, unknown> = {
       [String(spec.success)]: { description: 'success', content: { 'application/json': { schema: {} } } },
@@ -62,7 +64,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       summary: spec.summary,
       tags: [spec.tag],
       operationId: `${spec.method}${spec.path.replace(/[/:{}-]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      description: `Access: ${spec.access === 'public' ? 'anyone' : spec.access === 'user' ? 'any signed-in user' : spec.access.join(', ')}. Scope: ${spec.scope}.`,
+      description: `Access: ${spec.access === 'public' ? 'anyone' : spec.access === 'user' ? 'any signed-in user' : spec.access.join(', ')}. Scope: ${spec.scope.name}.`,
       ...(spec.access === 'public' ? {} : { security: [{ bearer: [] }] }),
       parameters: parameters(spec),
       ...(spec.body
@@ -106,12 +108,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   };
 }
 
+/** GET /openapi.json: the document of `routes()` (this route among them), built once on first use. */
+export function openApiRoute(routes: () => readonly RouteSpec[]) {
+  let document: Record<string, unknown> | undefined;
+  return defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI document',
+    tag: 'system',
+    access: 'public',
+    scope: scopes.none,
+    handler: () => (document ??= buildOpenApiDocument(routes())),
+  });
+}
+
+/** The interactive reference page at /docs (Swagger UI), reading /openapi.json. */
 export function createDocsRouter(): Router {
   const router = Router();
-  const document = buildOpenApiDocument();
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
   // Swagger UI from its npm distribution; the initializer points it at our document.
   router.get('/docs/swagger-initializer.js', (_req, res) => {
     res

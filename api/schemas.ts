@@ -28,8 +28,23 @@ export const CreateUserBody = z
 
 export const DepartmentBody = z.strictObject({ code, name: text(100) });
 
+/** A field GET /api/matters/:code may answer but a client cannot set: accepted and ignored on PUT. */
+const readOnly = z
+  .unknown()
+  .optional()
+  .describe('read-only: accepted (so a GET answer can be written back) and ignored');
+
+/**
+ * A matter of the catalog, as PUT /api/matters/:code takes it: the fields GET returns. `code` may be
+ * sent (it must equal the path's) and read-only fields are ignored, so a client can read, edit and
+ * write back.
+ */
 export const MatterBody = z
   .strictObject({
+    code: code.optional(),
+    version: readOnly,
+    effectiveFrom: readOnly,
+    updatedAt: readOnly,
     name: text(200),
     departmentCode: code,
     caseType: z.enum(CASE_TYPES),

@@ -2,7 +2,9 @@
 // (TEMPORAL_RPC_TIMEOUT_SECONDS), so a frozen or partitioned Temporal server costs a request
 // at most that long, and the request answers 503 with Retry-After instead of hanging.
 import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
 import type { Config } from '../lib/config';
+import { currentUser } from './auth';
 import { isTemporalUnavailable, unavailable } from './errors';
 
 export interface TemporalCallDeps {
@@ -33,4 +35,12 @@ export async function callTemporal<T>(
     }
     throw err;
   }
+}
+
+/**
+ * An Idempotency-Key (checked by the idempotency middleware) doubles as the Update id, per user:
+ * Temporal applies an Update id once, even if the stored answer was lost.
+ */
+export function updateIdFrom(res: Response, key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `${currentUser(res).id}:${key}`;
 }

@@ -22,7 +22,18 @@ export interface Schemas {
   params?: z.ZodType;
 }
 
-/** Validates and replaces req.body / req.params; the parsed query lands in res.locals.query. */
+/** The parsed parts of a request, as `validate` leaves them in res.locals.input. */
+export interface ParsedInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/**
+ * Validates every part that has a schema, all at once (400 invalid_request naming `params.x`,
+ * `query.x`, `body.x`); replaces req.body and req.params with what was parsed and leaves all
+ * three parts in res.locals.input (the query also in res.locals.query).
+ */
 export function validate(schemas: Schemas): RequestHandler {
   return (req, res, next) => {
     const details: ErrorDetail[] = [];
@@ -39,6 +50,12 @@ export function validate(schemas: Schemas): RequestHandler {
     if (schemas.body) req.body = parsed.body;
     if (schemas.params) Object.assign(req.params, parsed.params);
     res.locals.query = parsed.query;
+    const input: ParsedInput = {
+      params: schemas.params ? parsed.params : req.params,
+      query: schemas.query ? parsed.query : req.query,
+      body: schemas.body ? parsed.body : req.body,
+    };
+    res.locals.input = input;
     next();
   };
 }

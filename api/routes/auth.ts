@@ -1,44 +1,53 @@
-import { Router } from 'express';
+// Signing in, and the signed-in user.
 import { ipKeyGenerator } from 'express-rate-limit';
 import { loginFailuresRepo } from '../../db/repositories/login-failures';
 import { usersRepo } from '../../db/repositories/users';
 import { DUMMY_HASH, verifyPassword } from '../../lib/passwords';
-import { currentUser, signToken, toUserView } from '../auth';
-import type { AppDeps } from '../deps';
+import { scopes } from '../access';
+import { signToken, toUserView } from '../auth';
 import { HttpError } from '../errors';
 import { LoginBody } from '../schemas';
-import { validate } from '../validate';
+import { defineRoute } from './define';
 
-export function createAuthRouter({ db, config }: AppDeps): Router {
-  const router = Router();
-
+export const authRoutes = [
   // Failed sign-ins per address and username (in PostgreSQL, so every API replica shares the
   // count): after LOGIN_MAX_FAILURES within LOGIN_LOCKOUT_SECONDS the pair is locked out until
   // that window ends. Each attempt is counted before the password is checked, atomically, and a
   // successful one is taken back, so concurrent guesses cannot slip past the limit.
-  router.post('/api/auth/login', validate({ body: LoginBody }), async (req, res) => {
-    const { username, password } = req.body as { username: string; password: string };
-    const key = `${ipKeyGenerator(req.ip ?? '')}|${username.toLowerCase()}`;
-    const attempt = await loginFailuresRepo.count(db, key, config.loginLockoutSeconds);
-    if (attempt.failures > config.loginMaxFailures) {
-      throw new HttpError(429, 'rate_limited', 'too many failed sign-ins; try again later', undefined, {
-        'Retry-After': String(attempt.retryAfterSeconds),
-      });
-    }
-    const user = await usersRepo.findByUsername(db, username);
-    // Verify against a dummy hash when the user is unknown: same answer, same timing.
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok || user.disabled) {
-      throw new HttpError(401, 'unauthenticated', 'wrong username or password');
-    }
-    await loginFailuresRepo.forgive(db, key, attempt.windowStartedAt);
-    const view = toUserView(user);
-    res.json({ token: signToken(view, config.jwtSecret, config.jwtTtlSeconds), user: view });
-  });
-
-  router.get('/api/me', (_req, res) => {
-    res.json(currentUser(res));
-  });
-
-  return router;
-}
+  defineRoute({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in; returns a signed token',
+    tag: 'auth',
+    access: 'public',
+    scope: scopes.none,
+    body: LoginBody,
+    handler: async ({ req, deps: { db, config }, body: { username, password } }) => {
+      const key = `${ipKeyGenerator(req.ip ?? '')}|${username.toLowerCase()}`;
+      const attempt = await loginFailuresRepo.count(db, key, config.loginLockoutSeconds);
+      if (attempt.failures > config.loginMaxFailures) {
+        throw new HttpError(429, 'rate_limited', 'too many failed sign-ins; try again later', undefined, {
+          'Retry-After': String(attempt.retryAfterSeconds),
+        });
+      }
+      const user = await usersRepo.findByUsername(db, username);
+      // Verify against a dummy hash when the user is unknown: same answer, same timing.
+      const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+      if (!user || !ok || user.disabled) {
+        throw new HttpError(401, 'unauthenticated', 'wrong username or password');
+      }
+      await loginFailuresRepo.forgive(db, key, attempt.windowStartedAt);
+      const view = toUserView(user);
+      return { token: signToken(view, config.jwtSecret, config.jwtTtlSeconds), user: view };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/me',
+    summary: 'The signed-in user',
+    tag: 'auth',
+    access: 'user',
+    scope: scopes.self,
+    handler: ({ user }) => user,
+  }),
+];

@@ -1,31 +1,42 @@
-import { Router } from 'express';
-import type { z } from 'zod';
+// Departments at the center.
 import { auditRepo } from '../../db/repositories/audit';
 import { departmentsRepo } from '../../db/repositories/departments';
-import { currentUser } from '../auth';
-
-import type { AppDeps } from '../deps';
+import { scopes } from '../access';
 import { DepartmentBody } from '../schemas';
-import { validate } from '../validate';
+import { defineRoute } from './define';
 
-export function createDepartmentsRouter({ db }: AppDeps): Router {
-  const router = Router();
-
-  router.get('/api/departments', async (_req, res) => {
-    res.json(await departmentsRepo.list(db));
-  });
-
-  router.post('/api/departments', validate({ body: DepartmentBody }), async (req, res) => {
-    const body = req.body as z.infer<typeof DepartmentBody>;
-    await departmentsRepo.upsert(db, body);
-    await auditRepo.record(db, {
-      actor: currentUser(res),
-      action: 'department_saved',
-      target: body.code,
-      detail: { name: body.name },
-    });
-    res.status(201).json(body);
-  });
-
-  return router;
-}
+export const departmentRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/departments',
+    summary: 'Departments at the center',
+    tag: 'service guide',
+    access: 'public',
+    scope: scopes.none,
+    handler: ({ deps }) => departmentsRepo.list(deps.db),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/departments',
+    summary: 'Create or rename a department',
+    tag: 'admin',
+    access: ['admin'],
+    scope: scopes.none,
+    body: DepartmentBody,
+    success: 201,
+    idempotent: true,
+    handler: async ({ deps, user, body }) => {
+      // The department and its audit row commit together.
+      await deps.db.transaction().execute(async (trx) => {
+        await departmentsRepo.upsert(trx, body);
+        await auditRepo.record(trx, {
+          actor: user,
+          action: 'department_saved',
+          target: body.code,
+          detail: { name: body.name },
+        });
+      });
+      return body;
+    },
+  }),
+];

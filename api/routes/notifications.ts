@@ -1,35 +1,46 @@
-import { Router } from 'express';
-import type { z } from 'zod';
+// The signed-in user's notifications, and the cashier's list of fees due.
 import { notificationsRepo } from '../../db/repositories/notifications';
 import { stepsRepo } from '../../db/repositories/steps';
-import { currentUser } from '../auth';
-import type { AppDeps } from '../deps';
+import { scopes, stepViewer } from '../access';
 import { InboxQuery } from '../schemas';
 import { toStepView } from '../views';
-import { validate } from '../validate';
+import { defineRoute } from './define';
 
-export function createNotificationsRouter({ db }: AppDeps): Router {
-  const router = Router();
-
-  router.get('/api/notifications', validate({ query: InboxQuery }), async (_req, res) => {
-    const q = res.locals.query as z.infer<typeof InboxQuery>;
-    const rows = await notificationsRepo.forUser(db, currentUser(res), q.pageSize, (q.page - 1) * q.pageSize);
-    res.json(
-      rows.map((n) => ({
+export const notificationRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/notifications',
+    summary: "The signed-in user's notifications",
+    tag: 'auth',
+    access: 'user',
+    scope: scopes.self,
+    query: InboxQuery,
+    handler: async ({ deps, user, query }) => {
+      const rows = await notificationsRepo.forUser(deps.db, user, query.pageSize, (query.page - 1) * query.pageSize);
+      return rows.map((n) => ({
         id: n.id,
         type: n.type,
-        message: n.message,
+        // A stable code with its parameters (domain/notices.ts); the reader's UI words it.
+        code: n.code,
+        params: n.params,
         applicationId: n.application_id,
         stepId: n.step_id,
         at: n.created_at.toISOString(),
-      })),
-    );
-  });
+      }));
+    },
+  }),
 
-  // The cashier's list: steps whose catalog fee is due (收费处).
-  router.get('/api/fees/due', async (_req, res) => {
-    res.json((await stepsRepo.feesDue(db)).map(toStepView));
-  });
-
-  return router;
-}
+  // The cashier's list: steps whose catalog fee is due (收费处). None of these callers owns an application.
+  defineRoute({
+    method: 'get',
+    path: '/api/fees/due',
+    summary: 'Steps whose catalog fee is due',
+    tag: 'fees',
+    access: ['cashier', 'supervisor', 'admin'],
+    scope: scopes.none,
+    handler: async ({ deps, user }) => {
+      const viewer = stepViewer(user, false, deps.config);
+      return (await stepsRepo.feesDue(deps.db)).map((s) => toStepView(s, viewer));
+    },
+  }),
+];

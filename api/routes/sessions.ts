@@ -1,65 +1,51 @@
 // Joint sessions (联合踏勘 / 联审会): invited departments record opinions; the officer closes.
-import { Router } from 'express';
-import type { z } from 'zod';
-import { applicationsRepo } from '../../db/repositories/applications';
-import { sessionsRepo } from '../../db/repositories/sessions';
 import { applicationWorkflowId, closeSessionUpdate, recordOpinionUpdate } from '../../workflows/shared';
-import { assertOfficerOwns } from '../access';
-import { asActor, currentUser } from '../auth';
-import type { AppDeps } from '../deps';
-import { forbidden, notFound } from '../errors';
+import { scopes } from '../access';
+import { asActor } from '../auth';
 import { CloseSessionBody, OpinionBody, SessionIdParams } from '../schemas';
 import { callTemporal } from '../temporal-call';
-import { validate } from '../validate';
-import { updateIdFrom } from './steps';
+import { defineRoute, type AnyRoute } from './define';
 
-export function createSessionsRouter(deps: AppDeps): Router {
-  const { db, temporal, config } = deps;
-  const router = Router();
+export const sessionRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'post',
+    path: '/api/sessions/:id/opinions',
+    summary: "Record the department's opinion",
+    tag: 'joint sessions',
+    access: ['staff'],
+    scope: scopes.departmentSession,
+    params: SessionIdParams,
+    body: OpinionBody,
+    idempotent: true,
+    handler: ({ deps, user, body, resource: session, updateId }) =>
+      callTemporal(deps, () =>
+        deps.temporal.workflow
+          .getHandle(applicationWorkflowId(session.application_id))
+          .executeUpdate(recordOpinionUpdate, {
+            args: [{ actor: asActor(user), sessionId: session.id, ...body }],
+            updateId,
+          }),
+      ),
+  }),
 
-  const loadSession = async (id: string) => {
-    const session = await sessionsRepo.find(db, id);
-    if (!session) throw notFound('session');
-    return session;
-  };
-
-  router.post(
-    '/api/sessions/:id/opinions',
-    validate({ params: SessionIdParams, body: OpinionBody }),
-    async (req, res) => {
-      const user = currentUser(res);
-      const session = await loadSession(req.params.id as string);
-      if (!session.invited_departments.includes(user.departmentCode!)) {
-        throw forbidden('your department is not invited to this session');
-      }
-      const body = req.body as z.infer<typeof OpinionBody>;
-      const result = await callTemporal(deps, () =>
-        temporal.workflow.getHandle(applicationWorkflowId(session.application_id)).executeUpdate(recordOpinionUpdate, {
-          args: [{ actor: asActor(user), sessionId: session.id, ...body }],
-          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-        }),
-      );
-      res.json(result);
-    },
-  );
-
-  router.post(
-    '/api/sessions/:id/close',
-    validate({ params: SessionIdParams, body: CloseSessionBody }),
-    async (req, res) => {
-      const user = currentUser(res);
-      const session = await loadSession(req.params.id as string);
-      assertOfficerOwns(user, (await applicationsRepo.find(db, session.application_id))!, config);
-      const body = req.body as z.infer<typeof CloseSessionBody>;
-      const result = await callTemporal(deps, () =>
-        temporal.workflow.getHandle(applicationWorkflowId(session.application_id)).executeUpdate(closeSessionUpdate, {
-          args: [{ actor: asActor(user), sessionId: session.id, minutes: body.minutes }],
-          updateId: updateIdFrom(res, req.get('Idempotency-Key')),
-        }),
-      );
-      res.json(result);
-    },
-  );
-
-  return router;
-}
+  defineRoute({
+    method: 'post',
+    path: '/api/sessions/:id/close',
+    summary: 'Close a session; absent departments are deemed to agree',
+    tag: 'joint sessions',
+    access: ['officer'],
+    scope: scopes.ownedSession,
+    params: SessionIdParams,
+    body: CloseSessionBody,
+    idempotent: true,
+    handler: ({ deps, user, body, resource: session, updateId }) =>
+      callTemporal(deps, () =>
+        deps.temporal.workflow
+          .getHandle(applicationWorkflowId(session.application_id))
+          .executeUpdate(closeSessionUpdate, {
+            args: [{ actor: asActor(user), sessionId: session.id, minutes: body.minutes }],
+            updateId,
+          }),
+      ),
+  }),
+];

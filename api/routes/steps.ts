@@ -1,14 +1,16 @@
-// Department steps: the inbox, and every action on a step, each sent to the step's workflow
-// as an Update. The API authorizes first (role, department, ownership); the workflow's
-// validator is the last line and decides on the state.
+// Department steps: the inbox, one step, and every action on a step, each sent to the step's
+// workflow as an Update. The declaration authorizes first (role, then the step's department or
+// the application's officer); the workflow's validator is the last line and decides on the state.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { Router, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { applicationsRepo } from '../../db/repositories/applications';
+import type { Role } from '../../domain/model';
+import type { StepSnapshot } from '../../domain/projection';
+import { CLOSED_STEP_STATUSES } from '../../domain/step-rules';
 import { stepsRepo } from '../../db/repositories/steps';
 import { usersRepo } from '../../db/repositories/users';
 import type { StepRow } from '../../db/schema';
+import { createWorkingTimeSource } from '../../lib/working-time';
 import {
   acceptUpdate,
   decideUpdate,
@@ -22,12 +24,10 @@ import {
   supplementUpdate,
   urgeUpdate,
 } from '../../workflows/shared';
-import type { StepSnapshot } from '../../domain/projection';
-import { assertOfficerOwns, assertStaffOfStep } from '../access';
-import { asActor, currentUser, type UserView } from '../auth';
+import { scopes, stepViewer, stepViewerFor, type Scope } from '../access';
+import { asActor, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../errors';
-import { callTemporal } from '../temporal-call';
+import { badRequest, conflict } from '../errors';
 import {
   DecisionBody,
   EmptyBody,
@@ -42,179 +42,221 @@ import {
   SupplementRequestBody,
   UrgeBody,
 } from '../schemas';
+import { callTemporal } from '../temporal-call';
 import { toStepView, withRemaining } from '../views';
-import { createWorkingTimeSource } from '../../activities/calendar';
-import { validate } from '../validate';
+import { defineRoute, type AnyRoute } from './define';
+
+const ALL: readonly Role[] = ['officer', 'staff', 'supervisor', 'cashier', 'admin'];
 
 /**
- * An Idempotency-Key (checked by the idempotency middleware) doubles as the update id:
- * Temporal applies an update id once, even if the stored answer was lost.
+ * Runs an update on the step's workflow. A step shows as submitted a moment before its parent
+ * has started the child workflow; an update in that moment waits for it. The whole of it, the
+ * waiting included, runs under one deadline: past it the request answers 503, and a retry with
+ * the same Idempotency-Key sends the same update id, which Temporal applies once.
  */
-export function updateIdFrom(res: Response, key: string | undefined): string | undefined {
-  return key === undefined ? undefined : `${currentUser(res).id}:${key}`;
+async function updateStep(
+  deps: AppDeps,
+  step: StepRow,
+  // Each action pairs its own body schema with its own update; the caller keeps the pairing.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: UpdateDefinition<StepSnapshot, [any]>,
+  args: unknown,
+  updateId: string | undefined,
+) {
+  if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
+  if ((CLOSED_STEP_STATUSES as readonly string[]).includes(step.status)) throw conflict(`the step is ${step.status}`);
+  const handle = deps.temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
+  return callTemporal(deps, async (deadline) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await handle.executeUpdate(def, { args: [args], updateId });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // Closed meanwhile (decided or cancelled): the read model catches up in a moment.
+        if (attempt >= 25 || Date.now() + 200 >= deadline) throw conflict('the step is no longer open');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  });
 }
 
-interface StepAction<Body> {
+interface StepAction<B> {
   path: string;
-  body: z.ZodType<Body>;
-  /** Scoping beyond the role: staff of the step's department, the officer who launched it. */
-  scope: 'department' | 'owner' | 'none';
-  // Each action pairs its own body schema with its own update; the table erases the pairing.
+  summary: string;
+  tag: string;
+  access: readonly Role[];
+  /** The step, loaded and scoped: staff of its department, the officer of its application, or the role alone. */
+  scope: Scope<StepRow>;
+  body: z.ZodType<B>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   update: UpdateDefinition<StepSnapshot, [any]>;
-  args: (body: Body, user: UserView, step: StepRow) => Promise<Record<string, unknown>> | Record<string, unknown>;
-  status?: number;
+  args?: (deps: AppDeps, body: B, step: StepRow) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  success?: number;
 }
 
-export function createStepsRouter(deps: AppDeps): Router {
-  const { db, config, temporal } = deps;
-  const router = Router();
-  const workingTime = createWorkingTimeSource(db, config.workdaySeconds);
-
-  const loadStep = async (id: string) => {
-    const step = await stepsRepo.find(db, id);
-    if (!step) throw notFound('step');
-    return step;
-  };
-
-  /**
-   * Runs an update on the step's workflow. A step shows as submitted a moment before its parent
-   * has started the child workflow; an update in that moment waits for it. The whole of it, the
-   * waiting included, runs under one deadline: past it the request answers 503, and a retry with
-   * the same Idempotency-Key sends the same update id, which Temporal applies once.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const updateStep = async (step: StepRow, def: UpdateDefinition<StepSnapshot, [any]>, args: unknown, id?: string) => {
-    if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
-    if (['approved', 'rejected', 'cancelled', 'failed'].includes(step.status))
-      throw conflict(`the step is ${step.status}`);
-    const handle = temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
-    return callTemporal(deps, async (deadline) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await handle.executeUpdate(def, { args: [args], updateId: id });
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-          // Closed meanwhile (decided or cancelled): the read model catches up in a moment.
-          if (attempt >= 25 || Date.now() + 200 >= deadline) throw conflict('the step is no longer open');
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    });
-  };
-
-  router.get('/api/inbox', validate({ query: InboxQuery }), async (_req, res) => {
-    const user = currentUser(res);
-    const q = res.locals.query as z.infer<typeof InboxQuery>;
-    const steps = await stepsRepo.inbox(db, user.departmentCode!, q.pageSize, (q.page - 1) * q.pageSize);
-    const time = await workingTime.current();
-    res.json(steps.map((s) => withRemaining(toStepView(s), time)));
+/** POST /api/steps/:id/<path>: the Update, then the step as it reads now, for the caller. */
+const stepAction = <B>(a: StepAction<B>) =>
+  defineRoute({
+    method: 'post',
+    path: `/api/steps/:id/${a.path}`,
+    summary: a.summary,
+    tag: a.tag,
+    access: a.access,
+    scope: a.scope,
+    params: IdParams,
+    body: a.body,
+    success: a.success ?? 200,
+    idempotent: true,
+    handler: async ({ deps, user, body, resource: step, updateId }) => {
+      const args = { actor: asActor(user), ...(a.args ? await a.args(deps, body, step) : body) };
+      await updateStep(deps, step, a.update, args, updateId);
+      const now = (await stepsRepo.find(deps.db, step.id))!;
+      return toStepView(now, await viewerOf(deps, user, a.scope, step));
+    },
   });
 
-  router.get('/api/steps/:id', validate({ params: IdParams }), async (req, res) => {
-    const user = currentUser(res);
-    const step = await loadStep(req.params.id as string);
-    if (user.role === 'staff') assertStaffOfStep(user, step);
-    res.json(toStepView(step));
-  });
+/** The caller of a step action as the answer's view sees them: only the owner scope is the application's officer. */
+const viewerOf = (deps: AppDeps, user: UserView, scope: Scope<StepRow>, step: StepRow) =>
+  scope === scopes.ownedStep ? stepViewer(user, true, deps.config) : stepViewerFor(deps, user, step.application_id);
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const actions: Array<StepAction<any>> = [
-    { path: 'accept', body: EmptyBody, scope: 'department', update: acceptUpdate, args: () => ({}) },
-    {
-      path: 'supplement-request',
-      body: SupplementRequestBody,
-      scope: 'department',
-      update: requestSupplementUpdate,
-      args: (b: z.infer<typeof SupplementRequestBody>) => b,
+export const stepRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/inbox',
+    summary: "Open steps of the user's department, soonest deadline first",
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentList,
+    query: InboxQuery,
+    handler: async ({ deps, user, query, resource }) => {
+      const steps = await stepsRepo.inbox(
+        deps.db,
+        resource.departmentCode!,
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      );
+      const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const viewer = stepViewer(user, false, deps.config);
+      return steps.map((s) => withRemaining(toStepView(s, viewer), time));
     },
-    {
-      path: 'supplement',
-      body: SupplementBody,
-      scope: 'owner',
-      update: supplementUpdate,
-      args: (b: z.infer<typeof SupplementBody>) => b,
-    },
-    {
-      path: 'special-procedure',
-      body: SpecialProcedureBody,
-      scope: 'department',
-      update: startSpecialProcedureUpdate,
-      args: (b: z.infer<typeof SpecialProcedureBody>) => b,
-    },
-    {
-      path: 'special-procedure/end',
-      body: EndSpecialProcedureBody,
-      scope: 'department',
-      update: endSpecialProcedureUpdate,
-      args: (b: z.infer<typeof EndSpecialProcedureBody>) => b,
-    },
-    {
-      path: 'decision',
-      body: DecisionBody,
-      scope: 'department',
-      update: decideUpdate,
-      args: (b: z.infer<typeof DecisionBody>) => b,
-    },
-    {
-      path: 'extension',
-      body: ExtensionBody,
-      scope: 'none',
-      update: extendUpdate,
-      args: (b: z.infer<typeof ExtensionBody>) => b,
-    },
-    {
-      path: 'urge',
-      body: UrgeBody,
-      scope: 'none',
-      update: urgeUpdate,
-      args: (b: z.infer<typeof UrgeBody>) => b,
-      status: 202,
-    },
-    {
-      path: 'reassign',
-      body: ReassignBody,
-      scope: 'department',
-      update: reassignUpdate,
-      args: async (b: z.infer<typeof ReassignBody>, _user, step) => {
-        const assignee = await usersRepo.findById(db, b.assigneeId);
-        if (
-          !assignee ||
-          assignee.disabled ||
-          assignee.role !== 'staff' ||
-          assignee.department_code !== step.department_code
-        ) {
-          throw badRequest('unknown assignee', [
-            { field: 'body.assigneeId', message: `not an active staff member of department ${step.department_code}` },
-          ]);
-        }
-        return { assignee: { id: assignee.id, displayName: assignee.display_name } };
-      },
-    },
-    {
-      path: 'payment',
-      body: PaymentBody,
-      scope: 'none',
-      update: recordPaymentUpdate,
-      args: (b: z.infer<typeof PaymentBody>) => b,
-    },
-  ];
+  }),
 
-  for (const action of actions) {
-    const handler: RequestHandler = async (req, res) => {
-      const user = currentUser(res);
-      const step = await loadStep(req.params.id as string);
-      if (action.scope === 'department') assertStaffOfStep(user, step);
-      if (action.scope === 'owner') {
-        const application = await applicationsRepo.find(db, step.application_id);
-        assertOfficerOwns(user, application!, config);
+  defineRoute({
+    method: 'get',
+    path: '/api/steps/:id',
+    summary: 'One step',
+    tag: 'steps',
+    access: ALL,
+    scope: scopes.departmentStep,
+    params: IdParams,
+    handler: async ({ deps, user, resource: step }) =>
+      toStepView(step, await stepViewerFor(deps, user, step.application_id)),
+  }),
+
+  stepAction({
+    path: 'accept',
+    summary: 'Accept (受理): the promised clock starts',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: EmptyBody,
+    update: acceptUpdate,
+    args: () => ({}),
+  }),
+  stepAction({
+    path: 'supplement-request',
+    summary: 'Ask for a correction (补正), listing every missing item; the clock stops',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: SupplementRequestBody,
+    update: requestSupplementUpdate,
+  }),
+  stepAction({
+    path: 'supplement',
+    summary: 'Supply the correction; the deadline moves by the paused working days',
+    tag: 'steps',
+    access: ['officer'],
+    scope: scopes.ownedStep,
+    body: SupplementBody,
+    update: supplementUpdate,
+  }),
+  stepAction({
+    path: 'special-procedure',
+    summary: 'Start a special procedure (听证、检验、检测、鉴定、专家评审); the clock stops',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: SpecialProcedureBody,
+    update: startSpecialProcedureUpdate,
+  }),
+  stepAction({
+    path: 'special-procedure/end',
+    summary: 'End the special procedure; the clock resumes',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: EndSpecialProcedureBody,
+    update: endSpecialProcedureUpdate,
+  }),
+  stepAction({
+    path: 'decision',
+    summary: 'Decide: approve (with certificate) or reject (with reasons)',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: DecisionBody,
+    update: decideUpdate,
+  }),
+  stepAction({
+    path: 'reassign',
+    summary: 'Reassign within the department',
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentStep,
+    body: ReassignBody,
+    update: reassignUpdate,
+    args: async (deps, body, step) => {
+      const assignee = await usersRepo.findById(deps.db, body.assigneeId);
+      if (
+        !assignee ||
+        assignee.disabled ||
+        assignee.role !== 'staff' ||
+        assignee.department_code !== step.department_code
+      ) {
+        throw badRequest('unknown assignee', [
+          { field: 'body.assigneeId', message: `not an active staff member of department ${step.department_code}` },
+        ]);
       }
-      const args = { actor: asActor(user), ...(await action.args(req.body, user, step)) };
-      await updateStep(step, action.update, args, updateIdFrom(res, req.get('Idempotency-Key')));
-      res.status(action.status ?? 200).json(toStepView(await loadStep(step.id)));
-    };
-    router.post(`/api/steps/:id/${action.path}`, validate({ params: IdParams, body: action.body }), handler);
-  }
-
-  return router;
-}
+      return { assignee: { id: assignee.id, displayName: assignee.display_name } };
+    },
+  }),
+  stepAction({
+    path: 'extension',
+    summary: 'Extend the limit once, before the deadline',
+    tag: 'supervision',
+    access: ['supervisor'],
+    scope: scopes.step,
+    body: ExtensionBody,
+    update: extendUpdate,
+  }),
+  stepAction({
+    path: 'urge',
+    summary: 'Urge (催办); throttled per step',
+    tag: 'supervision',
+    access: ['supervisor'],
+    scope: scopes.step,
+    body: UrgeBody,
+    update: urgeUpdate,
+    success: 202,
+  }),
+  stepAction({
+    path: 'payment',
+    summary: 'Record the payment of the catalog fee',
+    tag: 'fees',
+    access: ['cashier'],
+    scope: scopes.step,
+    body: PaymentBody,
+    update: recordPaymentUpdate,
+  }),
+];

@@ -10,6 +10,7 @@ import { buildPlan, PlanError } from '../../domain/plan';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
 import { mattersRepo } from '../../db/repositories/matters';
+import { stepsRepo } from '../../db/repositories/steps';
 import type { ApplicationRow, Database } from '../../db/schema';
 import {
   applicationWorkflowId,
@@ -64,20 +65,7 @@ async function workflowInputFor(
   deps: ApplicationServiceDeps,
   application: ApplicationRow,
 ): Promise<ApplicationWorkflowInput> {
-  const steps = await deps.db
-    .selectFrom('steps')
-    .select([
-      'id',
-      'matter_code',
-      'matter_name',
-      'department_code',
-      'prerequisites',
-      'promised_limit_days',
-      'fee_amount_fen',
-    ])
-    .where('application_id', '=', application.id)
-    .orderBy('id')
-    .execute();
+  const steps = await stepsRepo.planned(deps.db, application.id);
   return {
     applicationId: application.id,
     officerId: application.officer_id,

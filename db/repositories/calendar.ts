@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DayOverride } from '../../domain/calendar';
 import type { Database } from '../schema';
+
+/** A connection or a transaction: the caller owns the transaction (an admin write commits with its audit row). */
+type Db = Kysely<Database> | Transaction<Database>;
 
 export interface CalendarEntry extends DayOverride {
   note: string;
@@ -8,11 +11,11 @@ export interface CalendarEntry extends DayOverride {
 }
 
 export const calendarRepo = {
-  async overrides(db: Kysely<Database>): Promise<CalendarEntry[]> {
+  async overrides(db: Db): Promise<CalendarEntry[]> {
     const rows = await db.selectFrom('calendar_days').selectAll().orderBy('date').execute();
     return rows.map((r) => ({ date: r.date, workday: r.workday, note: r.note, createdBy: r.created_by }));
   },
-  async put(db: Kysely<Database>, e: CalendarEntry): Promise<void> {
+  async put(db: Db, e: CalendarEntry): Promise<void> {
     const values = { workday: e.workday, note: e.note, created_by: e.createdBy };
     await db
       .insertInto('calendar_days')
@@ -20,7 +23,7 @@ export const calendarRepo = {
       .onConflict((oc) => oc.column('date').doUpdateSet(values))
       .execute();
   },
-  async remove(db: Kysely<Database>, date: string): Promise<boolean> {
+  async remove(db: Db, date: string): Promise<boolean> {
     const r = await db.deleteFrom('calendar_days').where('date', '=', date).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },

@@ -1,5 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema';
+
+/** A connection or a transaction: the caller owns the transaction (an admin write commits with its audit row). */
+type Db = Kysely<Database> | Transaction<Database>;
 
 export interface Department {
   code: string;
@@ -7,13 +10,13 @@ export interface Department {
 }
 
 export const departmentsRepo = {
-  list(db: Kysely<Database>): Promise<Department[]> {
+  list(db: Db): Promise<Department[]> {
     return db.selectFrom('departments').select(['code', 'name']).orderBy('code').execute();
   },
-  find(db: Kysely<Database>, code: string): Promise<Department | undefined> {
+  find(db: Db, code: string): Promise<Department | undefined> {
     return db.selectFrom('departments').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
   },
-  async upsert(db: Kysely<Database>, d: Department): Promise<void> {
+  async upsert(db: Db, d: Department): Promise<void> {
     await db
       .insertInto('departments')
       .values(d)

@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CaseType } from '../../domain/model';
 import type { Database, MatterRow } from '../schema';
+
+/** A connection or a transaction: the caller owns the transaction (an admin write commits with its audit row). */
+type Db = Kysely<Database> | Transaction<Database>;
 
 /** A matter of the catalog as the service guide publishes it (the five publics, 五公开). */
 export interface Matter {
@@ -38,15 +41,15 @@ export function toMatter(r: MatterRow): Matter {
 }
 
 export const mattersRepo = {
-  async list(db: Kysely<Database>): Promise<Matter[]> {
+  async list(db: Db): Promise<Matter[]> {
     const rows = await db.selectFrom('matters').selectAll().orderBy('stage').orderBy('code').execute();
     return rows.map(toMatter);
   },
-  async find(db: Kysely<Database>, code: string): Promise<Matter | undefined> {
+  async find(db: Db, code: string): Promise<Matter | undefined> {
     const row = await db.selectFrom('matters').selectAll().where('code', '=', code).executeTakeFirst();
     return row && toMatter(row);
   },
-  async upsert(db: Kysely<Database>, m: Matter): Promise<void> {
+  async upsert(db: Db, m: Matter): Promise<void> {
     const values = {
       name: m.name,
       department_code: m.departmentCode,

@@ -1,10 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { StepReport } from '../../domain/projection';
+import { OPEN_STEP_STATUSES } from '../../domain/step-rules';
 import type { Database, StepRow } from '../schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export const OPEN_STEP_STATUSES = ['submitted', 'in_review', 'awaiting_supplement'] as const;
+/** Kept for older imports: the open statuses are the step rules' (domain/step-rules.ts). */
+export { OPEN_STEP_STATUSES };
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
@@ -17,8 +19,31 @@ export const stepsRepo = {
     return db.selectFrom('steps').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   },
 
+  /** The steps as planned at launch (the application workflow's input), in id order. */
+  planned(db: Db, applicationId: string) {
+    return db
+      .selectFrom('steps')
+      .select([
+        'id',
+        'matter_code',
+        'matter_name',
+        'department_code',
+        'prerequisites',
+        'promised_limit_days',
+        'fee_amount_fen',
+      ])
+      .where('application_id', '=', applicationId)
+      .orderBy('id')
+      .execute();
+  },
+
   /** Open steps of one department, soonest deadline first (the acceptance deadline while not yet accepted). */
   inbox(db: Db, departmentCode: string, limit: number, offset: number): Promise<StepRow[]> {
+    return stepsRepo.inboxQuery(db, departmentCode, limit, offset).execute();
+  },
+
+  /** The inbox's query, not run (the EXPLAIN test compiles it). */
+  inboxQuery(db: Db, departmentCode: string, limit: number, offset: number) {
     return db
       .selectFrom('steps')
       .selectAll()
@@ -27,8 +52,7 @@ export const stepsRepo = {
       .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
       .orderBy('id')
       .limit(limit)
-      .offset(offset)
-      .execute();
+      .offset(offset);
   },
 
   /** Open steps whose clocks depend on the calendar. */
@@ -42,6 +66,11 @@ export const stepsRepo = {
 
   /** Yellow and red steps for the supervision board, the most urgent first. */
   board(db: Db, limit: number, offset: number): Promise<StepRow[]> {
+    return stepsRepo.boardQuery(db, limit, offset).execute();
+  },
+
+  /** The board's query, not run (the EXPLAIN test compiles it). */
+  boardQuery(db: Db, limit: number, offset: number) {
     return (
       db
         .selectFrom('steps')
@@ -53,7 +82,6 @@ export const stepsRepo = {
         .orderBy(sql`coalesce(deadline, acceptance_deadline)`, (ob) => ob.asc().nullsLast())
         .limit(limit)
         .offset(offset)
-        .execute()
     );
   },
 

@@ -4,6 +4,13 @@ import type { CaseRow, Database } from '../schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+export interface CaseFilter {
+  status?: 'open' | 'closed';
+  departmentCode?: string;
+  limit: number;
+  offset: number;
+}
+
 export const supervisionRepo = {
   /** Opens a case once (its id names step, attempt and level); the previous level closes as escalated. */
   async open(db: Db, c: CaseOpening): Promise<void> {
@@ -68,13 +75,15 @@ export const supervisionRepo = {
     return db.selectFrom('supervision_cases').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  list(
-    db: Db,
-    f: { status?: 'open' | 'closed'; departmentCode?: string; limit: number; offset: number },
-  ): Promise<CaseRow[]> {
+  list(db: Db, f: CaseFilter): Promise<CaseRow[]> {
+    return supervisionRepo.listQuery(db, f).execute();
+  },
+
+  /** The list's query, not run (the EXPLAIN test compiles it). */
+  listQuery(db: Db, f: CaseFilter) {
     let q = db.selectFrom('supervision_cases').selectAll();
     if (f.status) q = q.where('status', '=', f.status);
     if (f.departmentCode) q = q.where('department_code', '=', f.departmentCode);
-    return q.orderBy('opened_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute();
+    return q.orderBy('opened_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset);
   },
 };

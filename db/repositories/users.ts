@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Role } from '../../domain/model';
 import type { Database, UserRow } from '../schema';
+
+/** A connection or a transaction: the caller owns the transaction (an admin write commits with its audit row). */
+type Db = Kysely<Database> | Transaction<Database>;
 
 export interface NewUser {
   id: string;
@@ -12,14 +15,14 @@ export interface NewUser {
 }
 
 export const usersRepo = {
-  findByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+  findByUsername(db: Db, username: string): Promise<UserRow | undefined> {
     return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   },
-  findById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
+  findById(db: Db, id: string): Promise<UserRow | undefined> {
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   },
   /** Inserts the user unless the username exists; returns whether it was inserted. */
-  async insert(db: Kysely<Database>, u: NewUser): Promise<boolean> {
+  async insert(db: Db, u: NewUser): Promise<boolean> {
     const r = await db
       .insertInto('users')
       .values({
@@ -34,7 +37,7 @@ export const usersRepo = {
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   },
-  list(db: Kysely<Database>): Promise<UserRow[]> {
+  list(db: Db): Promise<UserRow[]> {
     return db.selectFrom('users').selectAll().orderBy('username').execute();
   },
 };

@@ -62,6 +62,38 @@ describe('matter catalog', () => {
     expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'body.promisedLimitDays' })]);
   });
 
+  it('when an admin writes back what GET answers, edited, then it is saved with its audit row; another code or an unknown field is refused', async () => {
+    const created = await admin.request(
+      'PUT',
+      '/api/matters/RIVER-USE',
+      matter({ name: '河道管理范围内建设项目审批' }),
+    );
+    expect(created.status).toBe(200);
+    const read = await new ApiClient(stack.baseUrl).get('/api/matters/RIVER-USE');
+    expect(read.body.code).toBe('RIVER-USE');
+    // The GET answer as it is, edited, with read-only fields a newer GET may carry: accepted, the latter ignored.
+    const edited = { ...read.body, promisedLimitDays: 8, materials: [...read.body.materials, '河道位置图'] };
+    const written = await admin.request('PUT', '/api/matters/RIVER-USE', {
+      ...edited,
+      version: 2,
+      effectiveFrom: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    });
+    expect(written.status).toBe(200);
+    expect(written.body).toEqual(edited);
+    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(edited);
+    const audit = await admin.get('/api/audit');
+    expect(audit.body.filter((a: any) => a.action === 'matter_saved' && a.target === 'RIVER-USE')).toHaveLength(2);
+
+    const otherCode = await admin.request('PUT', '/api/matters/RIVER-USE', { ...edited, code: 'WATER-INTAKE' });
+    expect(otherCode.status).toBe(400);
+    expect(otherCode.body.error.details).toEqual([expect.objectContaining({ field: 'body.code' })]);
+    const unknownField = await admin.request('PUT', '/api/matters/RIVER-USE', { ...edited, colour: 'blue' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.details).toEqual([expect.objectContaining({ field: 'body.colour' })]);
+    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(edited);
+  });
+
   it('when the officer previews a plan, then forgotten prerequisites are added and stages shown', async () => {
     const plan = await officer.post('/api/plan', { matters: ['CONSTRUCTION-PERMIT'] });
     expect(plan.status).toBe(200);

@@ -1,5 +1,6 @@
 // The API contract as a whole: the OpenAPI document, the authorization matrix generated from
-// the route table, random and mutated bodies on every write route, and indexed list queries.
+// the route declarations (api/routes/*.ts), random and mutated bodies on every write route, and
+// the repositories' real list queries using their indexes.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { CompiledQuery, sql } from 'kysely';
 import type { Role } from '../../domain/model';
-import { ROUTES, type RouteSpec } from '../../api/route-table';
+import { ROUTES } from '../../api/routes';
+import type { RouteSpec } from '../../api/routes/define';
 import { stepsRepo } from '../../db/repositories/steps';
 import { supervisionRepo } from '../../db/repositories/supervision';
 import { applicationBody } from '../helpers/fixtures';
@@ -136,11 +138,11 @@ function expected(spec: RouteSpec, c: Caller): 'allowed' | 401 | 403 {
   if (
     c.role === 'staff' &&
     c.department !== 'DRC' &&
-    ['department', 'readable'].includes(spec.scope) &&
+    ['department', 'readable'].includes(spec.scope.name) &&
     spec.path.includes(':id')
   )
     return 403;
-  if (c.role === 'officer' && c.owner === false && spec.scope === 'owner' && spec.path.includes(':id')) return 403;
+  if (c.role === 'officer' && c.owner === false && spec.scope.name === 'owner' && spec.path.includes(':id')) return 403;
   return 'allowed';
 }
 
@@ -184,7 +186,7 @@ describe('OpenAPI', () => {
   });
 });
 
-describe('authorization matrix (from the route table)', () => {
+describe('authorization matrix (from the route declarations)', () => {
   it('when every route is called as every role, then only the allowed combinations pass, denials are 401/403 and nothing is a 5xx', async () => {
     const failures: string[] = [];
     let cases = 0;
@@ -245,37 +247,44 @@ describe('fuzzing the write routes', () => {
           .map(([k, v]) => ({ ...valid, [k]: v })),
       );
     let sent = 0;
-    const problems: string[] = [];
     for (const spec of writes) {
       const { path, body } = example(spec);
       const valid = (body ?? {}) as Record<string, unknown>;
+      // The property fails on the first bad answer, so fast-check shrinks the body to a minimal one.
       await fc.assert(
         fc.asyncProperty(Object.keys(valid).length ? mutated(valid) : fc.jsonValue(), async (candidate) => {
           const before = await counts();
           const r = await callerFor(spec).request(spec.method.toUpperCase(), path, JSON.stringify(candidate));
           sent++;
-          if (r.status >= 500)
-            problems.push(`${spec.method} ${path}: ${r.status} for ${JSON.stringify(candidate).slice(0, 200)}`);
-          if (r.status >= 400 && r.status < 500) {
-            const after = await counts();
-            if (after !== before)
-              problems.push(
-                `${spec.method} ${path}: ${r.status} but rows changed for ${JSON.stringify(candidate).slice(0, 200)}`,
-              );
+          const what = `${spec.method} ${path} answered ${r.status} ${JSON.stringify(r.body?.error ?? '')}`;
+          if (r.status >= 500) throw new Error(`${what}: a 5xx`);
+          // A body the route's own schema refuses must be a 400 naming the fields, never a success.
+          if (spec.body && !spec.body.safeParse(candidate).success) {
+            if (r.status !== 400) throw new Error(`${what}: invalid input not refused with 400`);
+            if (!Array.isArray(r.body?.error?.details) || r.body.error.details.length === 0)
+              throw new Error(`${what}: a 400 without details`);
           }
+          if (r.status >= 400 && r.status < 500 && (await counts()) !== before)
+            throw new Error(`${what}: refused, but rows changed`);
           return true;
         }),
         { numRuns: 100, seed: 20261129 },
       );
     }
     console.log(`fuzz: ${sent} requests on ${writes.length} write routes`);
-    expect(problems).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(2000);
   }, 400_000);
 });
 
+const plan = async (compiled: { sql: string; parameters: readonly unknown[] }) => {
+  const r = await stack.db.db.executeQuery<{ 'QUERY PLAN': string }>(
+    CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+  );
+  return r.rows.map((row) => row['QUERY PLAN']).join('\n');
+};
+
 describe('list queries at scale', () => {
-  it('when there are 10,000 steps and cases, then the inbox and the supervision board and cases use an index', async () => {
+  it('when there are 10,000 steps and cases, then the inbox and the supervision cases use an index', async () => {
     const db = stack.db.db;
     await sql`
       insert into applications (id, status, project, investor, officer_id, updated_at)
@@ -292,41 +301,28 @@ describe('list queries at scale', () => {
       select 'BULK' || g || '-C', 'BULK' || g || '-S', 'BULK' || g, 'DRC', 1, 1, now(), now(), (array['open','closed','closed','closed'])[1 + g % 4]
       from generate_series(1, 10000) g`.execute(db);
     await sql`analyze`.execute(db);
-    const plan = async (compiled: { sql: string; parameters: readonly unknown[] }) => {
-      const r = await db.executeQuery<{ 'QUERY PLAN': string }>(
-        CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
-      );
-      return r.rows.map((row) => row['QUERY PLAN']).join('\n');
-    };
-    const inboxPlan = await plan(
-      db
-        .selectFrom('steps')
-        .selectAll()
-        .where('department_code', '=', 'DRC')
-        .where('status', 'in', ['submitted', 'in_review', 'awaiting_supplement'])
-        .orderBy('deadline')
-        .limit(50)
-        .compile(),
-    );
+    // The queries the API runs, compiled from the repositories themselves (not copies of them).
+    const inboxPlan = await plan(stepsRepo.inboxQuery(db, 'DRC', 50, 0).compile());
     expect(inboxPlan).toMatch(/Index/);
     expect(inboxPlan).toMatch(/steps_department_inbox/);
-    const boardPlan = await plan(
-      db.selectFrom('steps').selectAll().where('light', 'in', ['red', 'yellow']).orderBy('light').limit(50).compile(),
-    );
-    expect(boardPlan).toMatch(/steps_light_deadline/);
-    const casesPlan = await plan(
-      db
-        .selectFrom('supervision_cases')
-        .selectAll()
-        .where('status', '=', 'open')
-        .orderBy('opened_at', 'desc')
-        .limit(50)
-        .compile(),
-    );
+    const casesPlan = await plan(supervisionRepo.listQuery(db, { status: 'open', limit: 50, offset: 0 }).compile());
     expect(casesPlan).toMatch(/supervision_cases_status_opened/);
+    const departmentCasesPlan = await plan(
+      supervisionRepo.listQuery(db, { status: 'open', departmentCode: 'DRC', limit: 50, offset: 0 }).compile(),
+    );
+    expect(departmentCasesPlan).toMatch(/supervision_cases_status_opened/);
     // And the real endpoints answer on it.
     expect((await as['staff.drc']!.get('/api/inbox')).body.length).toBe(50);
     expect(await stepsRepo.board(db, 10, 0)).toHaveLength(10);
     expect(await supervisionRepo.list(db, { status: 'open', limit: 10, offset: 0 })).toHaveLength(10);
+  });
+
+  // Known gap, found once this test compiled the board's real query instead of a copy: the board
+  // asks for yellow and red steps *or* failed ones, ordered by failure first, and no index serves
+  // that predicate, so PostgreSQL scans every step. It needs an index on the board's predicate (a
+  // migration); this test starts passing then, and Jest reports it so `.failing` can be dropped.
+  it.failing('when there are 10,000 steps, then the supervision board uses an index', async () => {
+    const boardPlan = await plan(stepsRepo.boardQuery(stack.db.db, 50, 0).compile());
+    expect(boardPlan).not.toMatch(/Seq Scan on steps/);
   });
 });
