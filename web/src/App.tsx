@@ -1,13 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { session, type User } from './api';
-import { toggleLanguage } from './i18n';
+import { switchLanguageToUser, toggleLanguage } from './i18n';
+import type { Messages } from './locales/zh-CN';
 import { AdminPage } from './pages/Admin';
 import { ApplicationPage } from './pages/Application';
 import { CashierPage } from './pages/Cashier';
 import { GuidePage } from './pages/Guide';
 import { LoginPage } from './pages/Login';
+import { NotificationsPage } from './pages/Notifications';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
 import { InboxPage, StepPage } from './pages/Staff';
 import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
@@ -20,7 +22,9 @@ const HOME: Record<User['role'], string> = {
   admin: '/admin',
 };
 
-const NAV: Record<User['role'], Array<[string, string]>> = {
+type NavKey = `nav.${keyof Messages['nav']}` | 'more.notifications';
+
+const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   officer: [
     ['/applications', 'nav.applications'],
     ['/applications/new', 'nav.newApplication'],
@@ -49,8 +53,19 @@ export function App() {
   const signOut = () => {
     session.clear();
     setUser(null);
-    navigate('/login');
+    switchLanguageToUser(null);
+    void navigate('/login');
   };
+  // A 401 on any request (token expired or revoked) signs the user out of the page, not only of storage.
+  useEffect(
+    () =>
+      session.onSignedOut(() => {
+        setUser(null);
+        switchLanguageToUser(null);
+        void navigate('/login');
+      }),
+    [navigate],
+  );
   return (
     <div className="app">
       <header>
@@ -60,7 +75,7 @@ export function App() {
         <nav>
           <NavLink to="/guide">{t('nav.guide')}</NavLink>
           {user &&
-            NAV[user.role].map(([to, key]) => (
+            [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>
                 {t(key)}
               </NavLink>
@@ -93,8 +108,9 @@ export function App() {
             element={
               <LoginPage
                 onLogin={(u) => {
+                  switchLanguageToUser(u.id);
                   setUser(u);
-                  navigate(HOME[u.role]);
+                  void navigate(HOME[u.role]);
                 }}
               />
             }
@@ -111,6 +127,7 @@ export function App() {
               <Route path="/stats" element={<StatsPage />} />
               <Route path="/fees" element={<CashierPage />} />
               <Route path="/admin" element={<AdminPage />} />
+              <Route path="/notifications" element={<NotificationsPage />} />
             </>
           )}
           <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />

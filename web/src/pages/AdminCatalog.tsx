@@ -1,13 +1,26 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api';
-import { ErrorBox, Field, useAction, useLoad, yuan } from '../components';
+import { request } from '../api';
+import {
+  DataTable,
+  ErrorBox,
+  Field,
+  reloadDepartments,
+  useAction,
+  useDepartments,
+  useFieldError,
+  useLoad,
+  yuan,
+} from '../components';
+import type { Matter, Role } from '../types';
+
+const ROLES: Role[] = ['officer', 'staff', 'supervisor', 'cashier', 'admin'];
 
 const blank = {
   code: '',
   name: '',
   departmentCode: '',
-  caseType: 'promised',
+  caseType: 'promised' as Matter['caseType'],
   legalBasis: '',
   conditions: '',
   procedure: '',
@@ -26,9 +39,9 @@ export function CatalogEditor() {
   const [form, setForm] = useState(blank);
   const { error, pending, run } = useAction();
   const [saved, setSaved] = useState<string>();
-  const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
-  const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
-  const edit = (m: any) =>
+  const matters = useLoad(() => request('get', '/api/matters'), []);
+  const departments = useDepartments();
+  const edit = (m: Matter) =>
     setForm({
       code: m.code,
       name: m.name,
@@ -48,34 +61,37 @@ export function CatalogEditor() {
   const save = () =>
     run(
       () =>
-        api('PUT', `/api/matters/${encodeURIComponent(form.code)}`, {
-          name: form.name,
-          departmentCode: form.departmentCode,
-          caseType: form.caseType,
-          legalBasis: form.legalBasis,
-          conditions: form.conditions,
-          procedure: form.procedure,
-          materials: form.materials
-            .split('\n')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          statutoryLimitDays: Number(form.statutoryLimitDays),
-          promisedLimitDays: Number(form.promisedLimitDays),
-          fee: form.feeFen.trim() ? { amountFen: Number(form.feeFen), basis: form.feeBasis } : null,
-          prerequisites: form.prerequisites
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          stage: Number(form.stage),
+        request('put', '/api/matters/{code}', {
+          params: { code: form.code },
+          body: {
+            name: form.name,
+            departmentCode: form.departmentCode,
+            caseType: form.caseType,
+            legalBasis: form.legalBasis,
+            conditions: form.conditions,
+            procedure: form.procedure,
+            materials: form.materials
+              .split('\n')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            statutoryLimitDays: Number(form.statutoryLimitDays),
+            promisedLimitDays: Number(form.promisedLimitDays),
+            fee: form.feeFen.trim() ? { amountFen: Number(form.feeFen), basis: form.feeBasis } : null,
+            prerequisites: form.prerequisites
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            stage: Number(form.stage),
+          },
         }),
       () => {
         setSaved(form.code);
         matters.reload();
       },
     );
-  const err = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
-  const text = (key: keyof typeof blank, label: string, area = false) => (
-    <Field label={label} error={err(`body.${key}`) ?? (key === 'code' ? err('params.code') : undefined)}>
+  const err = useFieldError(error);
+  const text = (key: Exclude<keyof typeof blank, 'caseType'>, label: string, area = false) => (
+    <Field label={label} error={err(key)}>
       {area ? (
         <textarea rows={2} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
       ) : (
@@ -86,45 +102,39 @@ export function CatalogEditor() {
   return (
     <section>
       <h2>{t('admin.catalog')}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('fields.matter')}</th>
-            <th>{t('fields.department')}</th>
-            <th>{t('fields.promised')}</th>
-            <th>{t('fields.fee')}</th>
-            <th>{t('fields.prerequisites')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(matters.data ?? []).map((m) => (
-            <tr key={m.code}>
-              <td>
+      <DataTable
+        rows={matters.error && !matters.data ? [] : matters.data}
+        rowKey={(m) => m.code}
+        columns={[
+          {
+            header: t('fields.matter'),
+            cell: (m) => (
+              <>
                 {m.name} <small>{m.code}</small>
-              </td>
-              <td>{m.departmentCode}</td>
-              <td>
-                {m.promisedLimitDays}/{m.statutoryLimitDays}
-              </td>
-              <td>{m.fee?.amountFen ? yuan(m.fee.amountFen) : t('fields.free')}</td>
-              <td>{m.prerequisites.join('，') || '—'}</td>
-              <td>
-                <button type="button" className="secondary" onClick={() => edit(m)}>
-                  {t('admin.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: t('fields.department'), cell: (m) => departments.name(m.departmentCode) },
+          { header: t('fields.promised'), cell: (m) => `${m.promisedLimitDays}/${m.statutoryLimitDays}` },
+          { header: t('fields.fee'), cell: (m) => (m.fee?.amountFen ? yuan(m.fee.amountFen) : t('fields.free')) },
+          { header: t('fields.prerequisites'), cell: (m) => m.prerequisites.join('，') || '—' },
+          {
+            header: '',
+            cell: (m) => (
+              <button type="button" className="secondary" onClick={() => edit(m)}>
+                {t('admin.edit')}
+              </button>
+            ),
+          },
+        ]}
+      />
       <div className="form card">
         {text('code', t('admin.code'))}
         {text('name', t('fields.matter'))}
-        <Field label={t('fields.department')} error={err('body.departmentCode')}>
+        <Field label={t('fields.department')} error={err('departmentCode')}>
           <select value={form.departmentCode} onChange={(e) => setForm({ ...form, departmentCode: e.target.value })}>
             <option value="">—</option>
-            {(departments.data ?? []).map((d) => (
+            {departments.list.map((d) => (
               <option key={d.code} value={d.code}>
                 {d.name}
               </option>
@@ -149,7 +159,7 @@ export function CatalogEditor() {
             {saved} ✓
           </p>
         )}
-        <ErrorBox error={error} />
+        <ErrorBox error={error} fields={Object.keys(blank)} />
       </div>
     </section>
   );
@@ -159,16 +169,21 @@ export function DepartmentsAndUsers() {
   const { t } = useTranslation();
   const { error, pending, run: act } = useAction();
   const [dept, setDept] = useState({ code: '', name: '' });
-  const [user, setUser] = useState({ username: '', password: '', displayName: '', role: 'staff', departmentCode: '' });
-  const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
-  const users = useLoad(() => api<any[]>('GET', '/api/users'), []);
-  const run = (path: string, body: unknown, after: () => void) => act(() => api('POST', path, body), after);
-  const err = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  const [user, setUser] = useState({
+    username: '',
+    password: '',
+    displayName: '',
+    role: 'staff' as Role,
+    departmentCode: '',
+  });
+  const departments = useDepartments();
+  const users = useLoad(() => request('get', '/api/users'), []);
+  const err = useFieldError(error);
   return (
     <section>
       <h2>{t('admin.departments')}</h2>
       <ul>
-        {(departments.data ?? []).map((d) => (
+        {departments.list.map((d) => (
           <li key={d.code}>
             {d.code} · {d.name}
           </li>
@@ -187,48 +202,45 @@ export function DepartmentsAndUsers() {
           value={dept.name}
           onChange={(e) => setDept({ ...dept, name: e.target.value })}
         />
-        <button type="button" disabled={pending} onClick={() => run('/api/departments', dept, departments.reload)}>
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => act(() => request('post', '/api/departments', { body: dept }), reloadDepartments)}
+        >
           {t('actions.save')}
         </button>
       </div>
       <h2>{t('nav.users')}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('login.username')}</th>
-            <th>{t('fields.name')}</th>
-            <th>{t('fields.role')}</th>
-            <th>{t('fields.department')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data ?? []).map((u) => (
-            <tr key={u.id}>
-              <td>{u.username}</td>
-              <td>{u.displayName}</td>
-              <td>{t(`roles.${u.role}`)}</td>
-              <td>{u.departmentCode ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={users.error && !users.data ? [] : users.data}
+        rowKey={(u) => u.id}
+        columns={[
+          { header: t('login.username'), cell: (u) => u.username },
+          { header: t('fields.name'), cell: (u) => u.displayName },
+          { header: t('fields.role'), cell: (u) => t(`roles.${u.role}`) },
+          {
+            header: t('fields.department'),
+            cell: (u) => (u.departmentCode ? departments.name(u.departmentCode) : '—'),
+          },
+        ]}
+      />
       <div className="form card">
-        <Field label={t('login.username')} error={err('body.username')}>
+        <Field label={t('login.username')} error={err('username')}>
           <input value={user.username} onChange={(e) => setUser({ ...user, username: e.target.value })} />
         </Field>
-        <Field label={t('login.password')} error={err('body.password')}>
+        <Field label={t('login.password')} error={err('password')}>
           <input
             type="password"
             value={user.password}
             onChange={(e) => setUser({ ...user, password: e.target.value })}
           />
         </Field>
-        <Field label={t('fields.name')} error={err('body.displayName')}>
+        <Field label={t('fields.name')} error={err('displayName')}>
           <input value={user.displayName} onChange={(e) => setUser({ ...user, displayName: e.target.value })} />
         </Field>
         <Field label={t('fields.role')}>
-          <select value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value })}>
-            {['officer', 'staff', 'supervisor', 'cashier', 'admin'].map((r) => (
+          <select value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value as Role })}>
+            {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`roles.${r}`)}
               </option>
@@ -236,10 +248,10 @@ export function DepartmentsAndUsers() {
           </select>
         </Field>
         {user.role === 'staff' && (
-          <Field label={t('fields.department')} error={err('body.departmentCode')}>
+          <Field label={t('fields.department')} error={err('departmentCode')}>
             <select value={user.departmentCode} onChange={(e) => setUser({ ...user, departmentCode: e.target.value })}>
               <option value="">—</option>
-              {(departments.data ?? []).map((d) => (
+              {departments.list.map((d) => (
                 <option key={d.code} value={d.code}>
                   {d.name}
                 </option>
@@ -251,19 +263,21 @@ export function DepartmentsAndUsers() {
           type="button"
           disabled={pending}
           onClick={() =>
-            run(
-              '/api/users',
-              {
-                ...user,
-                departmentCode: user.role === 'staff' && user.departmentCode ? user.departmentCode : undefined,
-              },
+            act(
+              () =>
+                request('post', '/api/users', {
+                  body: {
+                    ...user,
+                    departmentCode: user.role === 'staff' && user.departmentCode ? user.departmentCode : undefined,
+                  },
+                }),
               users.reload,
             )
           }
         >
           {t('admin.createUser')}
         </button>
-        <ErrorBox error={error} />
+        <ErrorBox error={error} fields={['username', 'password', 'displayName', 'departmentCode']} />
       </div>
     </section>
   );

@@ -1,22 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api';
+import { request } from '../api';
 import { ErrorBox, useLoad, yuan } from '../components';
-
-interface Matter {
-  code: string;
-  name: string;
-  departmentCode: string;
-  legalBasis: string;
-  procedure: string;
-  conditions: string;
-  materials: string[];
-  statutoryLimitDays: number;
-  promisedLimitDays: number;
-  fee: { amountFen: number; basis: string } | null;
-  prerequisites: string[];
-  stage: number;
-}
 
 /** The public service guide (服务指南): the five publics of every matter, without signing in. */
 export function GuidePage() {
@@ -24,8 +9,8 @@ export function GuidePage() {
   const [q, setQ] = useState('');
   const { data, error } = useLoad(async () => {
     const [matters, departments] = await Promise.all([
-      api<Matter[]>('GET', '/api/matters'),
-      api<Array<{ code: string; name: string }>>('GET', '/api/departments'),
+      request('get', '/api/matters'),
+      request('get', '/api/departments'),
     ]);
     return { matters, departments: new Map(departments.map((d) => [d.code, d.name])) };
   }, []);
@@ -68,7 +53,9 @@ export function GuidePage() {
               <dt>{t('fields.materials')}</dt>
               <dd>{m.materials.join('；') || '—'}</dd>
               <dt>{t('fields.prerequisites')}</dt>
-              <dd>{m.prerequisites.join('，') || '—'}</dd>
+              <dd>
+                {m.prerequisites.map((c) => data?.matters.find((x) => x.code === c)?.name ?? c).join('，') || '—'}
+              </dd>
             </dl>
           </article>
         ))}

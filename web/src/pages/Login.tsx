@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, session, type User } from '../api';
+import { ApiError, request, session, type User } from '../api';
 import { ErrorBox, Field } from '../components';
 
 export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
@@ -14,7 +14,7 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
     if (pending) return;
     setPending(true);
     try {
-      const r = await api<{ token: string; user: User }>('POST', '/api/auth/login', { username, password });
+      const r = await request('post', '/api/auth/login', { body: { username, password } });
       session.set(r.token, r.user);
       onLogin(r.user);
     } catch (err) {

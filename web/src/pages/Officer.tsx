@@ -1,49 +1,40 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../api';
-import { ErrorBox, Field, formatTime, StatusBadge, useAction, useLoad, yuan } from '../components';
+import { ApiError, request } from '../api';
+import {
+  DataTable,
+  ErrorBox,
+  Field,
+  formatTime,
+  StatusBadge,
+  useAction,
+  useDepartments,
+  useFieldError,
+  useLoad,
+  yuan,
+} from '../components';
+import type { Plan, PlanStep } from '../types';
 
 export function ApplicationsPage() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(
-    () => api<{ items: any[]; total: number }>('GET', '/api/applications?pageSize=100'),
-    [],
-    5000,
-  );
+  const { data, error } = useLoad(() => request('get', '/api/applications', { query: { pageSize: 100 } }), [], 5000);
   return (
     <section>
       <h1>{t('nav.applications')}</h1>
       <ErrorBox error={error} />
-      {data && data.items.length === 0 && <p className="empty">{t('empty.applications')}</p>}
-      {data && data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('fields.id')}</th>
-              <th>{t('fields.projectName')}</th>
-              <th>{t('fields.investorName')}</th>
-              <th>{t('fields.status')}</th>
-              <th>{t('fields.createdAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <Link to={`/applications/${a.id}`}>{a.id}</Link>
-                </td>
-                <td>{a.project.name}</td>
-                <td>{a.investor.name}</td>
-                <td>
-                  <StatusBadge status={a.status} />
-                </td>
-                <td>{formatTime(a.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={error && !data ? [] : data?.items}
+        rowKey={(a) => a.id}
+        empty={t('empty.applications')}
+        columns={[
+          { header: t('fields.id'), cell: (a) => <Link to={`/applications/${a.id}`}>{a.id}</Link> },
+          { header: t('fields.projectName'), cell: (a) => a.project.name },
+          { header: t('fields.investorName'), cell: (a) => a.investor.name },
+          { header: t('fields.status'), cell: (a) => <StatusBadge status={a.status} /> },
+          { header: t('fields.createdAt'), cell: (a) => formatTime(a.createdAt) },
+        ]}
+      />
     </section>
   );
 }
@@ -60,10 +51,11 @@ export function NewApplicationPage() {
   const navigate = useNavigate();
   const [step, setStep] = useState(1);
   const [form, setForm] = useState(emptyForm);
-  const [plan, setPlan] = useState<any>();
+  const [plan, setPlan] = useState<Plan>();
+  const departments = useDepartments();
   const { error, pending, run } = useAction();
-  const matters = useLoad(() => api<any[]>('GET', '/api/matters'), []);
-  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  const matters = useLoad(() => request('get', '/api/matters'), []);
+  const fieldError = useFieldError(error);
   const body = () => ({
     investor: form.investor,
     project: {
@@ -78,7 +70,7 @@ export function NewApplicationPage() {
 
   const preview = () =>
     run(
-      () => api('POST', '/api/plan', { matters: form.matters }),
+      () => request('post', '/api/plan', { body: { matters: form.matters } }),
       (p) => {
         setPlan(p);
         setStep(4);
@@ -88,7 +80,7 @@ export function NewApplicationPage() {
   // answers with the application the first attempt recorded instead of launching a second one.
   const launch = () =>
     run(
-      () => api('POST', '/api/applications', body()),
+      () => request('post', '/api/applications', { body: body() }),
       (created) => navigate(`/applications/${created.id}`),
       (e) => {
         // Take the officer back to the step where the named field is.
@@ -98,7 +90,7 @@ export function NewApplicationPage() {
     );
 
   const input = (part: 'investor' | 'project', key: string, label: string, type = 'text') => (
-    <Field label={label} error={fieldError(`body.${part}.${key}`)}>
+    <Field label={label} error={fieldError(`${part}.${key}`)}>
       <input
         name={`${part}.${key}`}
         type={type}
@@ -108,14 +100,14 @@ export function NewApplicationPage() {
     </Field>
   );
 
-  const levels = new Map<number, any[]>();
+  const levels = new Map<number, PlanStep[]>();
   for (const s of plan?.steps ?? []) levels.set(s.level, [...(levels.get(s.level) ?? []), s]);
 
   return (
     <section className="card">
       <h1>{t('nav.newApplication')}</h1>
       <ol className="wizard-steps">
-        {[1, 2, 3, 4].map((n) => (
+        {([1, 2, 3, 4] as const).map((n) => (
           <li key={n} className={n === step ? 'current' : ''}>
             {t(`wizard.step${n}`)}
           </li>
@@ -191,14 +183,21 @@ export function NewApplicationPage() {
             {[...levels.entries()].map(([level, steps]) => (
               <div key={level} className="plan-level">
                 <h3>{t('wizard.level', { n: level + 1 })}</h3>
-                {steps.map((s: any) => (
+                {steps.map((s) => (
                   <div key={s.matterCode} className={`plan-step${s.addedAsPrerequisite ? ' added' : ''}`}>
                     <strong>{s.matterName}</strong>
                     <small>
-                      {s.departmentCode} · {s.promisedLimitDays} {t('fields.days')}
+                      {departments.name(s.departmentCode)} · {s.promisedLimitDays} {t('fields.days')}
                       {s.fee?.amountFen ? ` · ${yuan(s.fee.amountFen)}` : ''}
                     </small>
-                    {s.prerequisites.length > 0 && <small>← {s.prerequisites.join('，')}</small>}
+                    {s.prerequisites.length > 0 && (
+                      <small>
+                        ←{' '}
+                        {s.prerequisites
+                          .map((c) => plan.steps.find((p) => p.matterCode === c)?.matterName ?? c)
+                          .join('，')}
+                      </small>
+                    )}
                   </div>
                 ))}
               </div>
@@ -212,7 +211,16 @@ export function NewApplicationPage() {
           </button>
         </div>
       )}
-      <ErrorBox error={error} />
+      <ErrorBox
+        error={error}
+        fields={
+          step === 1
+            ? ['investor.name', 'investor.creditCode', 'investor.contactName', 'investor.phone']
+            : step === 2
+              ? ['project.name', 'project.code', 'project.investmentWanYuan', 'project.location', 'project.industry']
+              : []
+        }
+      />
     </section>
   );
 }

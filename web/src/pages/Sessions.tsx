@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type User } from '../api';
-import { ErrorBox, Field, formatTime, useAction, useLoad } from '../components';
+import { request, type User } from '../api';
+import { ErrorBox, Field, formatTime, useAction, useDepartments, useFieldError, useLoad } from '../components';
 
 /** Joint sessions (联合踏勘 / 联审会) of one application: scheduling, opinions, closing. */
 export function SessionsPanel({
@@ -16,7 +16,7 @@ export function SessionsPanel({
   const { t } = useTranslation();
   const { error, pending, run: act } = useAction();
   const [form, setForm] = useState({
-    kind: 'review_meeting',
+    kind: 'review_meeting' as 'review_meeting' | 'site_inspection',
     topic: '',
     scheduledAt: '',
     location: '',
@@ -25,17 +25,17 @@ export function SessionsPanel({
   const [reason, setReason] = useState('');
   const [minutes, setMinutes] = useState('');
   const sessions = useLoad(
-    () => api<any[]>('GET', `/api/applications/${applicationId}/sessions`),
+    () => request('get', '/api/applications/{id}/sessions', { params: { id: applicationId } }),
     [applicationId],
     4000,
   );
-  const departments = useLoad(() => api<Array<{ code: string; name: string }>>('GET', '/api/departments'), []);
-  const run = (method: string, path: string, body: unknown) => act(() => api(method, path, body), sessions.reload);
-  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  const departments = useDepartments();
+  const run = (call: () => Promise<unknown>) => act(call, sessions.reload);
+  const fieldError = useFieldError(error);
   return (
     <section className="card">
       <h2>{t('sessions.title')}</h2>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} fields={['topic', 'scheduledAt', 'location', 'invitedDepartments']} />
       {(sessions.data ?? []).map((s) => (
         <article key={s.id} className="session" data-session={s.id}>
           <h3>
@@ -45,11 +45,11 @@ export function SessionsPanel({
             </small>
           </h3>
           <ul>
-            {s.invitedDepartments.map((d: string) => {
-              const o = s.opinions.find((x: any) => x.departmentCode === d);
+            {s.invitedDepartments.map((d) => {
+              const o = s.opinions.find((x) => x.departmentCode === d);
               return (
                 <li key={d}>
-                  {d}：
+                  {departments.name(d)}：
                   {o
                     ? `${t(`sessions.${o.opinion}`)}${o.deemed ? `（${t('sessions.deemed')}）` : ''}${o.reason ? ` · ${o.reason}` : ''}`
                     : '—'}
@@ -57,29 +57,37 @@ export function SessionsPanel({
               );
             })}
           </ul>
-          {s.status === 'scheduled' && user.role === 'staff' && s.invitedDepartments.includes(user.departmentCode) && (
-            <div className="toolbar">
-              <input
-                aria-label={t('actions.reason')}
-                placeholder={t('actions.reason')}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-              />
-              {(['agree', 'agree_forward', 'disagree'] as const).map((o) => (
-                <button
-                  key={o}
-                  type="button"
-                  className={o === 'disagree' ? 'danger' : ''}
-                  disabled={pending}
-                  onClick={() =>
-                    run('POST', `/api/sessions/${s.id}/opinions`, { opinion: o, ...(reason.trim() ? { reason } : {}) })
-                  }
-                >
-                  {t(`sessions.${o}`)}
-                </button>
-              ))}
-            </div>
-          )}
+          {s.status === 'scheduled' &&
+            user.role === 'staff' &&
+            !!user.departmentCode &&
+            s.invitedDepartments.includes(user.departmentCode) && (
+              <div className="toolbar">
+                <input
+                  aria-label={t('actions.reason')}
+                  placeholder={t('actions.reason')}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                />
+                {(['agree', 'agree_forward', 'disagree'] as const).map((o) => (
+                  <button
+                    key={o}
+                    type="button"
+                    className={o === 'disagree' ? 'danger' : ''}
+                    disabled={pending}
+                    onClick={() =>
+                      run(() =>
+                        request('post', '/api/sessions/{id}/opinions', {
+                          params: { id: s.id },
+                          body: { opinion: o, ...(reason.trim() ? { reason } : {}) },
+                        }),
+                      )
+                    }
+                  >
+                    {t(`sessions.${o}`)}
+                  </button>
+                ))}
+              </div>
+            )}
           {s.status === 'scheduled' && canSchedule && (
             <div className="toolbar">
               <input
@@ -91,7 +99,9 @@ export function SessionsPanel({
               <button
                 type="button"
                 disabled={pending || !minutes.trim()}
-                onClick={() => run('POST', `/api/sessions/${s.id}/close`, { minutes })}
+                onClick={() =>
+                  run(() => request('post', '/api/sessions/{id}/close', { params: { id: s.id }, body: { minutes } }))
+                }
               >
                 {t('sessions.close')}
               </button>
@@ -103,27 +113,27 @@ export function SessionsPanel({
         <div className="form">
           <h3>{t('sessions.schedule')}</h3>
           <Field label={t('sessions.kind')}>
-            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as typeof form.kind })}>
               <option value="review_meeting">{t('sessions.review_meeting')}</option>
               <option value="site_inspection">{t('sessions.site_inspection')}</option>
             </select>
           </Field>
-          <Field label={t('sessions.topic')} error={fieldError('body.topic')}>
+          <Field label={t('sessions.topic')} error={fieldError('topic')}>
             <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
           </Field>
-          <Field label={t('sessions.time')} error={fieldError('body.scheduledAt')}>
+          <Field label={t('sessions.time')} error={fieldError('scheduledAt')}>
             <input
               type="datetime-local"
               value={form.scheduledAt}
               onChange={(e) => setForm({ ...form, scheduledAt: e.target.value })}
             />
           </Field>
-          <Field label={t('sessions.place')} error={fieldError('body.location')}>
+          <Field label={t('sessions.place')} error={fieldError('location')}>
             <input value={form.location} onChange={(e) => setForm({ ...form, location: e.target.value })} />
           </Field>
           <fieldset>
             <legend>{t('sessions.invited')}</legend>
-            {(departments.data ?? []).map((d) => (
+            {departments.list.map((d) => (
               <label key={d.code} className="check">
                 <input
                   type="checkbox"
@@ -141,18 +151,23 @@ export function SessionsPanel({
               </label>
             ))}
           </fieldset>
-          {fieldError('body.invitedDepartments') && (
-            <small className="field-error">{fieldError('body.invitedDepartments')}</small>
+          {fieldError('invitedDepartments') && (
+            <small className="field-error">{fieldError('invitedDepartments')}</small>
           )}
           <button
             type="button"
             disabled={pending}
             onClick={() =>
-              run('POST', `/api/applications/${applicationId}/sessions`, {
-                ...form,
-                // datetime-local is a Shanghai wall-clock time at the center.
-                scheduledAt: form.scheduledAt ? `${form.scheduledAt}:00+08:00` : '',
-              })
+              run(() =>
+                request('post', '/api/applications/{id}/sessions', {
+                  params: { id: applicationId },
+                  body: {
+                    ...form,
+                    // datetime-local is a Shanghai wall-clock time at the center.
+                    scheduledAt: form.scheduledAt ? `${form.scheduledAt}:00+08:00` : '',
+                  },
+                }),
+              )
             }
           >
             {t('sessions.schedule')}

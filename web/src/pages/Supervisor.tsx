@@ -1,93 +1,124 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type User } from '../api';
-import { ErrorBox, formatTime, LightBadge, StatusBadge, useAction, useLoad } from '../components';
+import { request, type User } from '../api';
+import {
+  DataTable,
+  ErrorBox,
+  Field,
+  formatTime,
+  LightBadge,
+  StatusBadge,
+  useAction,
+  useDepartments,
+  useFieldError,
+  useLoad,
+} from '../components';
+import { StepActions } from '../StepActions';
+import type { Step, StepAction } from '../types';
 
 /** The supervision board (督办看板): yellow and red steps with urging and extension. */
 export function BoardPage() {
   const { t } = useTranslation();
+  const departments = useDepartments();
   const { error, pending, run } = useAction();
   const [done, setDone] = useState<string>();
-  const { data, reload } = useLoad(() => api<any[]>('GET', '/api/supervision/board'), [], 3000);
-  const act = (step: any, path: string, body: unknown) =>
+  const [selected, setSelected] = useState<string>();
+  const { data, error: loadError, reload } = useLoad(() => request('get', '/api/supervision/board'), [], 3000);
+  const finished = (step: Step, action: StepAction) => {
+    setDone(t('more.done', { matter: step.matterName, action: t(`stepActions.${action}`) }));
+    setSelected(undefined);
+    reload();
+  };
+  // Urging is one click with the usual words; the extension needs days and reasons: a form below.
+  const urge = (step: Step) =>
     run(
-      () => api('POST', `/api/steps/${step.id}/${path}`, body),
-      () => {
-        setDone(`${step.matterName}: ${t(path === 'urge' ? 'actions.urge' : 'actions.extend')} ✓`);
-        reload();
-      },
+      () =>
+        request('post', '/api/steps/{id}/urge', { params: { id: step.id }, body: { message: t('more.urgeMessage') } }),
+      () => finished(step, 'urge'),
     );
+  const chosen = data?.find((s) => s.id === selected);
   return (
     <section>
       <h1>{t('nav.board')}</h1>
-      <ErrorBox error={error} />
+      <ErrorBox error={error ?? loadError} />
       {done && (
         <p className="notice" role="status">
           {done}
         </p>
       )}
-      {data && data.length === 0 && <p className="empty">{t('empty.board')}</p>}
-      {data && data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('fields.light')}</th>
-              <th>{t('fields.matter')}</th>
-              <th>{t('fields.department')}</th>
-              <th>{t('fields.id')}</th>
-              <th>{t('fields.deadline')}</th>
-              <th>{t('fields.level')}</th>
-              <th>{t('fields.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((s) => (
-              <tr key={s.id} data-step={s.matterCode}>
-                <td>
-                  <LightBadge light={s.light} />
-                </td>
-                <td>{s.matterName}</td>
-                <td>{s.departmentCode}</td>
-                <td>
-                  <Link to={`/applications/${s.applicationId}`}>{s.applicationId}</Link>
-                </td>
-                <td>{formatTime(s.deadline ?? s.acceptanceDeadline)}</td>
-                <td>{s.escalationLevel || '—'}</td>
-                <td>
-                  <button type="button" disabled={pending} onClick={() => act(s, 'urge', { message: '请抓紧办理' })}>
-                    {t('actions.urge')}
+      <DataTable
+        rows={loadError && !data ? [] : data}
+        rowKey={(s) => s.id}
+        rowProps={(s) => ({ 'data-step': s.matterCode })}
+        empty={t('empty.board')}
+        columns={[
+          { header: t('fields.light'), cell: (s) => <LightBadge light={s.light} /> },
+          { header: t('fields.matter'), cell: (s) => s.matterName },
+          { header: t('fields.department'), cell: (s) => departments.name(s.departmentCode) },
+          {
+            header: t('fields.id'),
+            cell: (s) => <Link to={`/applications/${s.applicationId}`}>{s.applicationId}</Link>,
+          },
+          { header: t('fields.deadline'), cell: (s) => formatTime(s.deadline ?? s.acceptanceDeadline) },
+          { header: t('fields.level'), cell: (s) => s.escalationLevel || '—' },
+          {
+            header: t('fields.actions'),
+            cell: (s) => (
+              <>
+                {s.allowedActions.includes('urge') && (
+                  <button type="button" disabled={pending} onClick={() => urge(s)}>
+                    {t('stepActions.urge')}
                   </button>
-                  {!s.overdue && s.extensionDays === 0 && s.acceptedAt && (
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={pending}
-                      onClick={() => act(s, 'extension', { workdays: 3, reason: '督查协调室批准延期' })}
-                    >
-                      {t('actions.extend')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                )}
+                {s.allowedActions.includes('extend') && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={pending}
+                    onClick={() => setSelected(selected === s.id ? undefined : s.id)}
+                  >
+                    {t('stepActions.extend')}
+                  </button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
+      {chosen && (
+        <div className="card">
+          <h2>{t('more.extensionFor', { matter: chosen.matterName })}</h2>
+          <StepActions step={chosen} only={['extend']} onDone={(a) => finished(chosen, a)} />
+        </div>
       )}
     </section>
   );
 }
 
+/** Supervision cases by status; the department's staff answer an open case in a form. */
 export function CasesPage({ user }: { user: User }) {
   const { t } = useTranslation();
+  const departments = useDepartments();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
+  const [answering, setAnswering] = useState<string>();
+  const [answer, setAnswer] = useState('');
   const { error, pending, run } = useAction();
-  const { data, reload } = useLoad(() => api<any[]>('GET', `/api/supervision/cases?status=${status}`), [status], 5000);
-  const answer = async (id: string) => {
-    const text = window.prompt(t('actions.answer'));
-    if (!text) return;
-    await run(() => api('POST', `/api/supervision/cases/${id}/answer`, { answer: text }), reload);
-  };
+  const fieldError = useFieldError(error);
+  const {
+    data,
+    error: loadError,
+    reload,
+  } = useLoad(() => request('get', '/api/supervision/cases', { query: { status } }), [status], 5000);
+  const submit = (id: string) =>
+    run(
+      () => request('post', '/api/supervision/cases/{id}/answer', { params: { id }, body: { answer } }),
+      () => {
+        setAnswering(undefined);
+        setAnswer('');
+        reload();
+      },
+    );
   return (
     <section>
       <h1>{t('nav.cases')}</h1>
@@ -98,88 +129,93 @@ export function CasesPage({ user }: { user: User }) {
           </button>
         ))}
       </div>
-      <ErrorBox error={error} />
-      {data && data.length === 0 && <p className="empty">{t('empty.cases')}</p>}
-      {data && data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('fields.id')}</th>
-              <th>{t('fields.department')}</th>
-              <th>{t('fields.level')}</th>
-              <th>{t('fields.openedAt')}</th>
-              <th>{t('fields.dueAt')}</th>
-              <th>{t('fields.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/applications/${c.applicationId}`}>{c.id}</Link>
-                </td>
-                <td>{c.departmentCode}</td>
-                <td>{c.level}</td>
-                <td>{formatTime(c.openedAt)}</td>
-                <td>{formatTime(c.dueAt)}</td>
-                <td>
-                  <StatusBadge status={c.status} /> {c.outcome ?? ''}
-                </td>
-                <td>
-                  {user.role === 'staff' && c.status === 'open' && (
-                    <button type="button" disabled={pending} onClick={() => answer(c.id)}>
-                      {t('actions.answer')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ErrorBox error={error ?? loadError} fields={['answer']} />
+      <DataTable
+        rows={loadError && !data ? [] : data}
+        rowKey={(c) => c.id}
+        empty={t('empty.cases')}
+        columns={[
+          { header: t('fields.id'), cell: (c) => <Link to={`/applications/${c.applicationId}`}>{c.id}</Link> },
+          { header: t('fields.department'), cell: (c) => departments.name(c.departmentCode) },
+          { header: t('fields.level'), cell: (c) => c.level },
+          { header: t('fields.openedAt'), cell: (c) => formatTime(c.openedAt) },
+          { header: t('fields.dueAt'), cell: (c) => formatTime(c.dueAt) },
+          {
+            header: t('fields.status'),
+            cell: (c) => (
+              <>
+                <StatusBadge status={c.status} /> {c.outcome ?? ''}
+              </>
+            ),
+          },
+          {
+            header: '',
+            cell: (c) =>
+              user.role === 'staff' &&
+              c.status === 'open' &&
+              (answering === c.id ? (
+                <form
+                  className="form"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void submit(c.id);
+                  }}
+                >
+                  <Field label={t('more.answer')} error={fieldError('answer')}>
+                    <textarea name="answer" rows={3} value={answer} onChange={(e) => setAnswer(e.target.value)} />
+                  </Field>
+                  <button type="submit" disabled={pending || !answer.trim()}>
+                    {t('more.submit')}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setAnswering(undefined)}>
+                    {t('more.cancel')}
+                  </button>
+                </form>
+              ) : (
+                <button type="button" onClick={() => setAnswering(c.id)}>
+                  {t('actions.answer')}
+                </button>
+              )),
+          },
+        ]}
+      />
     </section>
   );
 }
 
-/** Department statistics with a bar chart of on-time rates. */
+/** Department statistics with a chart of on-time rates. */
 export function StatsPage() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(() => api<any[]>('GET', '/api/stats/departments'), []);
+  const departments = useDepartments();
+  const { data, error } = useLoad(() => request('get', '/api/stats/departments'), []);
+  const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
   return (
     <section>
       <h1>{t('nav.stats')}</h1>
       <ErrorBox error={error} />
       <OnTimeChart />
-      <table>
-        <thead>
-          <tr>
-            <th>{t('fields.department')}</th>
-            <th>{t('fields.decided')}</th>
-            <th>{t('fields.onTime')}</th>
-            <th>{t('fields.overdue')}</th>
-            <th>{t('fields.onTimeRate')}</th>
-            <th>{t('fields.avgWorkdays')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data ?? []).map((r) => (
-            <tr key={r.departmentCode}>
-              <td>{r.departmentCode}</td>
-              <td>{r.decided}</td>
-              <td>{r.onTime}</td>
-              <td>{r.overdue}</td>
-              <td>
-                <div className="bar" role="img" aria-label={`${Math.round((r.onTimeRate ?? 0) * 100)}%`}>
+      <DataTable
+        rows={error && !data ? [] : data}
+        rowKey={(r) => r.departmentCode}
+        columns={[
+          { header: t('fields.department'), cell: (r) => departments.name(r.departmentCode) },
+          { header: t('fields.decided'), cell: (r) => r.decided },
+          { header: t('fields.onTime'), cell: (r) => r.onTime },
+          { header: t('fields.overdue'), cell: (r) => r.overdue },
+          {
+            header: t('fields.onTimeRate'),
+            cell: (r) => (
+              <>
+                <div className="bar" role="img" aria-label={percent(r.onTimeRate)}>
                   <span style={{ width: `${Math.round((r.onTimeRate ?? 0) * 100)}%` }} />
                 </div>
-                {r.onTimeRate === null ? '—' : `${Math.round(r.onTimeRate * 100)}%`}
-              </td>
-              <td>{r.avgWorkdays ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                {percent(r.onTimeRate)}
+              </>
+            ),
+          },
+          { header: t('fields.avgWorkdays'), cell: (r) => r.avgWorkdays ?? '—' },
+        ]}
+      />
     </section>
   );
 }
@@ -189,7 +225,8 @@ const COLORS = ['#9f1d20', '#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f'
 /** On-time rate per department over the last months, one line each (SVG, no chart library). */
 export function OnTimeChart() {
   const { t } = useTranslation();
-  const { data } = useLoad(() => api<any[]>('GET', '/api/stats/monthly?months=6'), []);
+  const names = useDepartments();
+  const { data } = useLoad(() => request('get', '/api/stats/monthly', { query: { months: 6 } }), []);
   const months = [...new Set((data ?? []).map((r) => r.month))].sort();
   const departments = [...new Set((data ?? []).map((r) => r.departmentCode))].sort();
   if (months.length === 0) return null;
@@ -230,7 +267,7 @@ export function OnTimeChart() {
                 return <circle key={p} cx={cx} cy={cy} r={3} fill={COLORS[k % COLORS.length]} />;
               })}
               <text x={w - 60} y={14 + k * 13} fontSize="11" fill={COLORS[k % COLORS.length]}>
-                {d}
+                {names.name(d)}
               </text>
             </g>
           );

@@ -1,0 +1,56 @@
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { request } from '../api';
+import { DataTable, ErrorBox, formatTime, useLoad } from '../components';
+import zhCN from '../locales/zh-CN';
+import type { Notification } from '../types';
+
+type Code = keyof typeof zhCN.notifications;
+const isKnownCode = (code: string): code is Code => Object.hasOwn(zhCN.notifications, code);
+const TIME_PARAMS = ['deadline', 'scheduledAt'];
+
+/** A notification in the reader's language, from its code and parameters; an unknown code plainly. */
+export function notificationText(t: TFunction, n: Pick<Notification, 'code' | 'params'>): string {
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(n.params ?? {})) params[k] = v ?? '—';
+  if (!isKnownCode(n.code)) {
+    const shown = Object.entries(params)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    return shown ? `${n.code} (${shown})` : n.code;
+  }
+  for (const k of TIME_PARAMS) if (typeof params[k] === 'string') params[k] = formatTime(String(params[k]));
+  if (typeof params.procedure === 'string' && Object.hasOwn(zhCN.procedures, params.procedure)) {
+    params.procedure = t(`procedures.${params.procedure as keyof typeof zhCN.procedures}`);
+  }
+  if (params.kind === 'review_meeting' || params.kind === 'site_inspection') params.kind = t(`sessions.${params.kind}`);
+  return t(`notifications.${n.code}`, params);
+}
+
+/** The signed-in user's notifications, newest first, each rendered in the reader's language. */
+export function NotificationsPage() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(() => request('get', '/api/notifications'), [], 10_000);
+  return (
+    <section>
+      <h1>{t('more.notifications')}</h1>
+      <ErrorBox error={error} />
+      <DataTable
+        rows={error ? (data ?? []) : data}
+        rowKey={(n) => n.id}
+        empty={t('more.noNotifications')}
+        rowProps={(n) => ({ 'data-code': n.code })}
+        columns={[
+          { header: t('fields.at'), cell: (n) => formatTime(n.at) },
+          { header: t('fields.event'), cell: (n) => notificationText(t, n) },
+          {
+            header: t('fields.id'),
+            cell: (n) =>
+              n.applicationId ? <Link to={`/applications/${n.applicationId}`}>{n.applicationId}</Link> : '—',
+          },
+        ]}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+// The shapes of the API's answers the UI reads. Requests are typed from the generated OpenAPI
+// types (api-types.ts, through api.ts); the document does not describe its answers yet (every
+// success response is `{}`), so these mirror api/views.ts and the contract until it does.
+
+export type Role = 'officer' | 'staff' | 'supervisor' | 'cashier' | 'admin';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentCode: string | null;
+}
+
+export const STEP_ACTIONS = [
+  'accept',
+  'request_supplement',
+  'supplement',
+  'start_special_procedure',
+  'end_special_procedure',
+  'approve',
+  'reject',
+  'extend',
+  'urge',
+  'reassign',
+  'record_payment',
+] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+export type StepStatus =
+  'blocked' | 'submitted' | 'in_review' | 'awaiting_supplement' | 'approved' | 'rejected' | 'cancelled' | 'failed';
+export type Light = 'green' | 'yellow' | 'red' | 'none';
+export type ApplicationStatus = 'in_progress' | 'needs_attention' | 'completed' | 'withdrawn';
+
+export interface Step {
+  id: string;
+  applicationId: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  prerequisites: string[];
+  status: StepStatus;
+  light: Light;
+  attempt: number;
+  submittedAt: string | null;
+  acceptedAt: string | null;
+  deadline: string | null;
+  decidedAt: string | null;
+  outcome: 'approved' | 'rejected' | null;
+  overdue: boolean;
+  certificateNo: string | null;
+  reason: string | null;
+  promisedLimitDays: number;
+  acceptanceDeadline: string | null;
+  extensionDays: number;
+  pause: { kind: 'supplement' | 'special'; procedure?: string } | null;
+  supplementItems: string[] | null;
+  assignee: { id: string; displayName: string } | null;
+  fee: { amountFen: number; paidAt: string | null; receiptNo: string | null } | null;
+  escalationLevel: number;
+  lastUrgedAt: string | null;
+  allowedActions: StepAction[];
+  awaitingPayment: boolean;
+  /** Inbox and board rows carry the working days left. */
+  remainingWorkdays?: number | null;
+}
+
+export interface Application {
+  id: string;
+  status: ApplicationStatus;
+  project: { name: string; code?: string; investmentWanYuan: number; location: string; industry: string };
+  investor: { name: string; creditCode: string; contactName: string; phone: string };
+  createdAt: string;
+  caseNo?: string;
+  steps: Step[];
+}
+
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  actor: { displayName: string };
+  stepId?: string;
+  detail?: Record<string, unknown> | null;
+  workflowUrl?: string;
+}
+
+export interface Department {
+  code: string;
+  name: string;
+}
+
+export interface Matter {
+  code: string;
+  name: string;
+  departmentCode: string;
+  caseType: 'immediate' | 'promised' | 'joint';
+  legalBasis: string;
+  conditions: string;
+  procedure: string;
+  materials: string[];
+  statutoryLimitDays: number;
+  promisedLimitDays: number;
+  fee: { amountFen: number; basis: string } | null;
+  prerequisites: string[];
+  stage: number;
+}
+
+export interface PlanStep {
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  promisedLimitDays: number;
+  level: number;
+  prerequisites: string[];
+  addedAsPrerequisite?: boolean;
+  fee?: { amountFen: number } | null;
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  addedPrerequisites: string[];
+  promisedWorkdaysOnCriticalPath: number;
+}
+
+export interface SupervisionCase {
+  id: string;
+  stepId: string;
+  applicationId: string;
+  departmentCode: string;
+  level: number;
+  openedAt: string;
+  dueAt: string;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  answer: string | null;
+}
+
+export interface JointSession {
+  id: string;
+  kind: 'review_meeting' | 'site_inspection';
+  topic: string;
+  scheduledAt: string;
+  location: string;
+  invitedDepartments: string[];
+  status: 'scheduled' | 'closed';
+  opinions: Array<{
+    departmentCode: string;
+    opinion: 'agree' | 'disagree' | 'agree_forward';
+    deemed?: boolean;
+    reason?: string | null;
+  }>;
+}
+
+export interface DepartmentStats {
+  departmentCode: string;
+  decided: number;
+  onTime: number;
+  overdue: number;
+  onTimeRate: number | null;
+  avgWorkdays: number | null;
+}
+
+export interface MonthlyStats {
+  month: string;
+  departmentCode: string;
+  onTimeRate: number;
+}
+
+export interface CalendarAnswer {
+  missingYears: number[];
+  adminEntries: Array<{ date: string; workday: boolean; note: string }>;
+}
+
+export interface Notification {
+  id: string;
+  type: string;
+  code: string;
+  params: Record<string, string | number | null>;
+  applicationId: string | null;
+  stepId: string | null;
+  at: string;
+}
+
+/** The answer of each route the UI reads, by `METHOD path template`; others answer `unknown`. */
+export interface Answers {
+  'POST /api/auth/login': { token: string; user: User };
+  'GET /api/applications': { items: Application[]; total: number };
+  'POST /api/applications': Application;
+  'GET /api/applications/{id}': Application;
+  'GET /api/applications/{id}/timeline': TimelineEvent[];
+  'GET /api/applications/{id}/sessions': JointSession[];
+  'GET /api/departments': Department[];
+  'GET /api/matters': Matter[];
+  'GET /api/matters/{code}': Matter;
+  'POST /api/plan': Plan;
+  'GET /api/inbox': Step[];
+  'GET /api/steps/{id}': Step;
+  'GET /api/fees/due': Step[];
+  'GET /api/supervision/board': Step[];
+  'GET /api/supervision/cases': SupervisionCase[];
+  'GET /api/stats/departments': DepartmentStats[];
+  'GET /api/stats/monthly': MonthlyStats[];
+  'GET /api/calendar': CalendarAnswer;
+  'GET /api/users': User[];
+  'GET /api/notifications': Notification[];
+}
