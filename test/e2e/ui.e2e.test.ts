@@ -241,7 +241,7 @@ describe('the web UI for joint sessions, the catalog and statistics', () => {
   it('when the supervisor opens the statistics, then decided steps show per department with the on-time chart', async () => {
     const supervisor = await signIn('supervisor');
     await supervisor.goto(`${stack.baseUrl}/stats`);
-    await supervisor.waitForSelector('td:has-text("DRC")');
+    await supervisor.waitForSelector('td:has-text("发展和改革委员会")');
     await supervisor.waitForSelector('figure svg circle');
     await shot(supervisor, 'supervisor-stats');
   });

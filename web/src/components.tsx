@@ -123,13 +123,12 @@ export function useFieldError(error: unknown) {
   const departments = useDepartments();
   return (name: string): string | undefined => {
     if (!(error instanceof ApiError)) return undefined;
-    const detail = error.field(`body.${name}`) ?? error.field(`params.${name}`) ?? error.field(`query.${name}`);
-    if (detail) return detail;
+    // A refusal naming this field, in the reader's language, before the API's (English) detail.
     const { reason } = error.body;
     if (reason && REASON_FIELD[reason] === name && isKnownReason(reason)) {
       return reasonText(t, reason, error.body.params ?? {}, departments.name);
     }
-    return undefined;
+    return error.field(`body.${name}`) ?? error.field(`params.${name}`) ?? error.field(`query.${name}`);
   };
 }
 
