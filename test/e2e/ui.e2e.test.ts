@@ -196,6 +196,35 @@ describe('the web UI', () => {
   });
 });
 
+describe('the web UI follows the API', () => {
+  it('when a window opens a step, then it shows exactly the actions the API allows the caller', async () => {
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const created = await officerApi.post('/api/applications', {
+      project: { name: '按钮测试项目', investmentWanYuan: 10, location: '根河市', industry: '制造业' },
+      investor: { name: '某公司', creditCode: creditCode(), contactName: '王', phone: '13900000000' },
+      matters: ['PROJECT-FILING'],
+    });
+    const stepId = created.body.steps[0].id;
+    const drcApi = await ApiClient.login(stack.baseUrl, 'staff.drc');
+    const allowed = (await drcApi.get(`/api/steps/${stepId}`)).body.allowedActions as string[];
+    expect(allowed).toContain('accept');
+    const drc = await signIn('staff.drc');
+    await drc.goto(`${stack.baseUrl}/steps/${stepId}`);
+    await drc.waitForSelector('.step-actions');
+    expect((await drc.getAttribute('.step-actions', 'data-actions'))?.split(' ').sort()).toEqual([...allowed].sort());
+    expect(await drc.isVisible('button:has-text("准予许可")')).toBe(allowed.includes('approve'));
+  });
+
+  it('when the token stops being valid, then the next request signs the page out', async () => {
+    const officer = await signIn('officer');
+    await officer.waitForSelector('text=我的申请');
+    await officer.evaluate(() => sessionStorage.setItem('ja.token', 'not-a-token'));
+    // The applications list reloads itself: its 401 takes the page to the sign-in form.
+    await officer.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 });
+    expect(await officer.isVisible('button:has-text("退出")')).toBe(false);
+  });
+});
+
 describe('the web UI for joint sessions, the catalog and statistics', () => {
   it('when the officer schedules a review meeting, then the invited window gives its opinion and the closed session shows it', async () => {
     const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
