@@ -1,5 +1,5 @@
 // Health, for load balancers and `npm start`.
-import { sql } from 'kysely';
+import { healthRepo } from '../../db/repositories/health';
 import { scopes } from '../access';
 import { unavailable } from '../errors';
 import { callTemporal } from '../temporal-call';
@@ -18,7 +18,7 @@ export const systemRoutes = [
     scope: scopes.none,
     handler: async ({ deps }) => {
       try {
-        await sql`select 1`.execute(deps.db);
+        await healthRepo.ping(deps.db);
       } catch {
         throw unavailable('the database does not answer');
       }
