@@ -213,6 +213,46 @@ describe('the web UI follows the API', () => {
     await drc.waitForSelector('.step-actions');
     expect((await drc.getAttribute('.step-actions', 'data-actions'))?.split(' ').sort()).toEqual([...allowed].sort());
     expect(await drc.isVisible('button:has-text("准予许可")')).toBe(allowed.includes('approve'));
+    // The window was told of the new step, worded from the notice's code and parameters.
+    await drc.goto(`${stack.baseUrl}/notifications`);
+    await drc.waitForSelector(`tr[data-code="new_step"]:has-text("${stepId}")`, { timeout: 15_000 });
+    expect(await drc.textContent(`tr[data-code="new_step"]:has-text("${stepId}")`)).toContain(
+      `新的待办：企业投资项目备案（${stepId}）`,
+    );
+  });
+
+  it("when the API refuses with a reason and parameters, then the page words it in the reader's language", async () => {
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const created = await officerApi.post('/api/applications', {
+      project: { name: '拒绝文字测试', investmentWanYuan: 10, location: '根河市', industry: '制造业' },
+      investor: { name: '某公司', creditCode: creditCode(), contactName: '王', phone: '13900000000' },
+      matters: ['PROJECT-FILING'],
+    });
+    const stepId = created.body.steps[0].id;
+    const drc = await signIn('staff.drc');
+    // The answer a refused acceptance would get, with its stable code and parameters.
+    await drc.route(`**/api/steps/${stepId}/accept`, (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: {
+            code: 'conflict',
+            message: 'step is in_review',
+            reason: 'step_not_submitted',
+            params: { status: 'in_review' },
+          },
+        }),
+      }),
+    );
+    await drc.goto(`${stack.baseUrl}/steps/${stepId}`);
+    await drc.click('button:has-text("受理")');
+    await drc.waitForSelector('[role=alert]');
+    expect(await drc.textContent('[role=alert]')).toContain('该环节不在待受理状态（当前：审查中）');
+    await drc.click('button:has-text("English")');
+    await drc.waitForSelector('button:has-text("Accept")');
+    expect(await drc.textContent('[role=alert]')).toContain('The step is not awaiting acceptance (it is "In review")');
+    expect(await drc.evaluate(() => document.documentElement.lang)).toBe('en');
   });
 
   it('when the token stops being valid, then the next request signs the page out', async () => {
