@@ -18,7 +18,7 @@ import { sessionsRepo } from '../db/repositories/sessions';
 import { stepsRepo } from '../db/repositories/steps';
 import { supervisionRepo } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
-import type { WorkingTimeSource } from './calendar';
+import type { WorkingTimeSource } from '../lib/working-time';
 
 export interface ActivityDeps {
   db: Kysely<Database>;

@@ -2,7 +2,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
-import { createWorkingTimeSource } from '../activities/calendar';
+import { createWorkingTimeSource } from '../lib/working-time';
 import type { Database } from '../db/schema';
 
 export interface WorkerDeps {

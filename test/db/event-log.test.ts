@@ -1,7 +1,7 @@
 // The read model on real PostgreSQL and on the embedded PGlite: same migrations, same rules.
 import { sql } from 'kysely';
 import { createActivities } from '../../activities';
-import { createWorkingTimeSource } from '../../activities/calendar';
+import { createWorkingTimeSource } from '../../lib/working-time';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';

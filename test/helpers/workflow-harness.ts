@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createWorkingTimeSource } from '../../activities/calendar';
+import { createWorkingTimeSource } from '../../lib/working-time';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { seedDemo } from '../../db/seed';

@@ -1,7 +1,7 @@
 // The clock activities on the real holiday table, with dates fixed (the time-skipping server
 // starts at today's date, so the National Day week is checked here).
 import { createActivities } from '../../activities';
-import type { WorkingTimeSource } from '../../activities/calendar';
+import type { WorkingTimeSource } from '../../lib/working-time';
 import { WorkCalendar } from '../../domain/calendar';
 import { publishedHolidayTable } from '../../lib/holiday-table';
 
