@@ -12,6 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('notifications').addColumn('message', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('notifications')
+    .addColumn('message', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema.alterTable('notifications').dropColumn('params').dropColumn('code').execute();
 }
