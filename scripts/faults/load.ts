@@ -92,18 +92,33 @@ export class LoadDriver {
     this.surprises.set(kind, s);
   }
 
+  /**
+   * Held applications (every `holdEvery`-th in the first 60 %) wait working days on their project
+   * filing; they run beside the lanes instead of holding one, so the load keeps its pace.
+   */
+  private held(i: number): boolean {
+    const n = this.opts.holdEvery;
+    return n > 0 && i % n === Math.floor(n / 2) && i < this.opts.apps * 0.6;
+  }
+
   async run(): Promise<void> {
     const next = () => (this.started < this.opts.apps && !this.stopped ? this.started++ : null);
+    const one = async (i: number) => {
+      try {
+        await this.oneApplication(i);
+      } catch (err) {
+        this.failures.push(`application #${i}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    const aside: Array<Promise<void>> = [];
     const lane = async () => {
       for (let i = next(); i !== null; i = next()) {
-        try {
-          await this.oneApplication(i);
-        } catch (err) {
-          this.failures.push(`application #${i}: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        if (this.held(i)) aside.push(one(i));
+        else await one(i);
       }
     };
     await Promise.all(Array.from({ length: this.opts.concurrency }, lane));
+    await Promise.all(aside);
   }
 
   private async oneApplication(i: number): Promise<void> {
@@ -132,7 +147,7 @@ export class LoadDriver {
     const id = (launch.body as ApplicationView).id;
     this.launched.set(name, id);
 
-    const hold = this.opts.holdEvery > 0 && i % this.opts.holdEvery === Math.floor(this.opts.holdEvery / 2);
+    const hold = this.held(i);
     const intents = new Map<string, number>();
     const deadline = Date.now() + this.opts.appTimeoutMs;
     while (!this.stopped) {
@@ -150,7 +165,7 @@ export class LoadDriver {
       }
       const actions = app.steps.map((s) => this.act(s, hold, intents, api));
       const acted = (await Promise.all(actions)).some(Boolean);
-      if (!acted) await sleep(250);
+      if (!acted) await sleep(400);
     }
   }
 

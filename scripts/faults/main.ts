@@ -10,7 +10,8 @@
 // its timeline, no report missing from any workflow's sequence, no supervision case twice.
 //
 // Options: --apps N (100)  --concurrency N (10)  --rounds worker,temporal,stack,postgres,scale
-//          --workday-seconds S (4)  --hold-every N (10)  --down-seconds S (2)  --fault-at F (0.35)  --keep
+//          --workday-seconds S (20)  --hold-every N (10)  --down-seconds S (2)  --fault-at F (0.35)  --keep
+//          --database-url URL (an existing server instead of a private cluster; skips the PostgreSQL round)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { ApiClient } from './http';
 import { DEPARTMENTS, LoadDriver, type Tokens } from './load';
 import { ExternalPostgres, PrivatePostgres } from './postgres';
+import { projectRoot } from '../../lib/paths';
 import { freePort, sleep } from './processes';
 import { Stack } from './stack';
 import { verifyRound, type Verdict } from './verify';
@@ -27,6 +29,7 @@ const PASSWORD = 'demo1234';
 
 interface Databases {
   createDatabase(name: string): Promise<string>;
+  dropDatabase(name: string): Promise<void>;
 }
 
 interface RoundSpec {
@@ -97,6 +100,9 @@ interface Options {
   downMs: number;
   faultAt: number;
   keep: boolean;
+  databaseUrl: string | undefined;
+  /** The build output the stack runs from. */
+  distDir: string;
 }
 
 function options(): Options {
@@ -105,11 +111,12 @@ function options(): Options {
       apps: { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '10' },
       rounds: { type: 'string', default: ROUNDS.map((r) => r.id).join(',') },
-      'workday-seconds': { type: 'string', default: '4' },
+      'workday-seconds': { type: 'string', default: '20' },
       'hold-every': { type: 'string', default: '10' },
       'down-seconds': { type: 'string', default: '2' },
       'fault-at': { type: 'string', default: '0.35' },
       keep: { type: 'boolean', default: false },
+      'database-url': { type: 'string' },
     },
   });
   const rounds = values.rounds.split(',').map((id) => {
@@ -131,6 +138,8 @@ function options(): Options {
     downMs: num('down-seconds', values['down-seconds'], 0) * 1000,
     faultAt: num('fault-at', values['fault-at'], 0),
     keep: values.keep,
+    databaseUrl: values['database-url'],
+    distDir: path.join(__dirname, '..', '..'),
   };
 }
 
@@ -142,7 +151,8 @@ interface RoundResult {
   failures: string[];
   notes: string[];
   seconds: number;
-  dir?: string;
+  /** Where the logs, the Temporal state and the database of a failed (or --keep) round are. */
+  kept?: string;
 }
 
 const bar = (done: number, total: number, width = 30) => {
@@ -176,9 +186,11 @@ async function runRound(
   const failures: string[] = [];
   const notes: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `faults-${spec.id}-`));
-  const databaseUrl = await dbs.createDatabase(`faults_${spec.id}_${process.pid}`);
+  const databaseName = `faults_${spec.id}_${process.pid}`;
+  const databaseUrl = await dbs.createDatabase(databaseName);
   const stack = new Stack({
     dir,
+    distDir: opts.distDir,
     databaseUrl,
     workers: spec.workers,
     apis: spec.apis,
@@ -257,9 +269,12 @@ async function runRound(
       if (healthyAt !== null && decidedAt !== null) {
         recoverySeconds = (Math.max(healthyAt, decidedAt) - t0) / 1000;
         log(`recovered in ${recoverySeconds.toFixed(1)} s`);
+      } else if (healthyAt !== null && loadDone) {
+        failures.push('no decision was sent after the fault: too few applications (--apps) to see a recovery');
       } else {
         failures.push(
-          `no recovery seen: healthz ${healthyAt ? 'ok' : 'never ok'}, decision after the fault ${decidedAt ? 'ok' : 'none'}`,
+          `no recovery within 10 min: /healthz ${healthyAt ? 'answers' : 'never answered'}, ` +
+            `decision after the fault ${decidedAt ? 'succeeded' : 'none succeeded'}`,
         );
       }
     }
@@ -295,7 +310,10 @@ async function runRound(
     current = null;
   }
   const ok = roundPassed({ spec, verdict, failures, notes, seconds: 0 }, opts);
-  if (ok && !opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+  if (ok && !opts.keep) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dbs.dropDatabase(databaseName).catch(() => undefined);
+  }
   return {
     spec,
     verdict,
@@ -303,7 +321,7 @@ async function runRound(
     failures,
     notes,
     seconds: (Date.now() - started) / 1000,
-    dir: ok && !opts.keep ? undefined : dir,
+    kept: ok && !opts.keep ? undefined : `${dir} and database ${databaseName}`,
   };
 }
 
@@ -352,11 +370,12 @@ function printDetails(r: RoundResult): void {
     ...(v?.duplicates ?? []).map((d) => `DUPLICATE ${d}`),
     ...(v?.losses ?? []).map((l) => `LOSS ${l}`),
     ...(v?.other ?? []).map((o) => `INCONSISTENT ${o}`),
+    ...(v ? [`checked ${v.facts}`] : []),
     ...r.notes.map((n) => `note ${n}`),
   ];
   if (r.skipped) lines.unshift(`skipped: ${r.skipped}`);
   if (!lines.length) return;
-  console.log(`\n${r.spec.label}${r.dir ? ` (logs and state kept in ${r.dir})` : ''}`);
+  console.log(`\n${r.spec.label}${r.kept ? ` (kept: ${r.kept})` : ''}`);
   const shown = lines.slice(0, 40);
   for (const l of shown) console.log(`  ${l}`);
   if (lines.length > shown.length) console.log(`  … and ${lines.length - shown.length} more`);
@@ -364,35 +383,64 @@ function printDetails(r: RoundResult): void {
 
 let current: Stack | null = null;
 let privatePg: PrivatePostgres | null = null;
+let snapshot: string | null = null;
 
 async function cleanup(): Promise<void> {
   await current?.stop().catch(() => undefined);
   await privatePg?.destroy().catch(() => undefined);
+  if (snapshot) {
+    fs.rmSync(snapshot, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(path.dirname(snapshot)); // only when no other run's snapshot is there
+    } catch {
+      // another run's snapshot, or already gone
+    }
+  }
+}
+
+/**
+ * A private copy of the build output for the processes of the suite: other work in the checkout
+ * may rebuild dist/ meanwhile, and a worker restarted on other workflow code would be a different
+ * test. Kept under node_modules/.cache so that module resolution finds the project's packages.
+ */
+function snapshotBuild(dist: string): string {
+  const dir = path.join(projectRoot(), 'node_modules', '.cache', 'joint-approval-faults', String(process.pid));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(dist, dir, { recursive: true, filter: (src) => !src.endsWith('.map') });
+  return dir;
 }
 
 async function main(): Promise<number> {
   const opts = options();
   const suiteStarted = Date.now();
-  const dist = path.join(__dirname, '..', '..');
+  const dist = opts.distDir;
   for (const entry of ['workers/main.js', 'api/server.js', 'db/migrate-cli.js']) {
-    if (!fs.existsSync(path.join(dist, entry)))
+    if (!fs.existsSync(path.join(dist, entry))) {
       throw new Error(`${entry} missing in ${dist}: build first (npx tsc -p tsconfig.build.json)`);
+    }
   }
+  snapshot = snapshotBuild(dist);
+  opts.distDir = snapshot;
 
   let dbs: Databases;
   let fallbackReason: string | null = null;
   try {
+    if (opts.databaseUrl) throw new Error('--database-url given');
     privatePg = await PrivatePostgres.create(await freePort());
     dbs = privatePg;
     console.log(`private PostgreSQL cluster on 127.0.0.1:${privatePg.port} (${privatePg.binDir})`);
   } catch (err) {
     fallbackReason = err instanceof Error ? err.message : String(err);
     const url =
-      process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+      opts.databaseUrl ??
+      process.env.TEST_DATABASE_URL ??
+      process.env.DATABASE_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres';
     const shown = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    console.log(`!! no private PostgreSQL cluster here: ${fallbackReason}`);
+    if (!opts.databaseUrl) console.log(`!! no private PostgreSQL cluster here: ${fallbackReason}`);
     console.log(
-      `!! using ${shown} for the rounds' databases; the PostgreSQL restart round is SKIPPED (it would disturb a shared server)`,
+      `!! using ${shown} for the rounds' databases (created and dropped per round); ` +
+        'the PostgreSQL restart round is SKIPPED: it would disturb a shared server',
     );
     dbs = new ExternalPostgres(url);
   }
@@ -421,6 +469,9 @@ async function main(): Promise<number> {
 
   console.log('');
   printTable(results, opts);
+  console.log(
+    'recovery s: from the fault until every API answers /healthz and a decision sent after the fault has succeeded',
+  );
   for (const r of results) printDetails(r);
   const total = (Date.now() - suiteStarted) / 1000;
   const passed = results.every((r) => roundPassed(r, opts));

@@ -160,6 +160,16 @@ export class PrivatePostgres {
     return this.urlFor(name);
   }
 
+  async dropDatabase(name: string): Promise<void> {
+    const client = new Client({ connectionString: this.adminUrl });
+    await client.connect();
+    try {
+      await client.query(`drop database if exists "${name}" with (force)`);
+    } finally {
+      await client.end();
+    }
+  }
+
   async destroy(): Promise<void> {
     if (fs.existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
       await this.run('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);

@@ -1,6 +1,7 @@
 // One round's stack: a Temporal dev server with its state in a file of the round's folder (so it
-// survives a SIGKILL), and worker and API processes started from the build output (dist/), all
-// against one PostgreSQL database of the round.
+// survives a SIGKILL), and worker and API processes started from a snapshot of the build output
+// (taken once per suite, so a rebuild in the checkout during the run changes nothing), all against
+// one PostgreSQL database of the round.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +18,8 @@ const execFileAsync = promisify(execFile);
 
 export interface StackOptions {
   dir: string;
+  /** The build output the processes run from (dist/ or its snapshot). */
+  distDir: string;
   databaseUrl: string;
   workers: number;
   apis: number;
@@ -102,7 +105,7 @@ export class Stack {
     this.temporal.start();
     await this.waitForTemporal(60_000);
 
-    await execFileAsync(process.execPath, [path.join(this.root, 'dist/db/migrate-cli.js')], {
+    await execFileAsync(process.execPath, [path.join(this.opts.distDir, 'db/migrate-cli.js')], {
       env: this.env({}),
       cwd: this.root,
     });
@@ -119,7 +122,7 @@ export class Stack {
           {
             name: `worker-${i}`,
             command: process.execPath,
-            args: [path.join(this.root, 'dist/workers/main.js')],
+            args: [path.join(this.opts.distDir, 'workers/main.js')],
             env: this.env({}),
             cwd: this.root,
             logFile: path.join(this.opts.dir, `worker-${i}.log`),
@@ -136,7 +139,7 @@ export class Stack {
           {
             name: `api-${i}`,
             command: process.execPath,
-            args: [path.join(this.root, 'dist/api/server.js')],
+            args: [path.join(this.opts.distDir, 'api/server.js')],
             env: this.env({ PORT: String(apiPort) }),
             cwd: this.root,
             logFile: path.join(this.opts.dir, `api-${i}.log`),

@@ -12,6 +12,8 @@ export interface Verdict {
   losses: string[];
   /** Inconsistencies that are neither (e.g. a case left open after its step was decided). */
   other: string[];
+  /** What the round exercised (so a pass is not vacuous): events, cases, timer-driven changes. */
+  facts: string;
 }
 
 interface EventRow {
@@ -220,7 +222,14 @@ export async function verifyRound(opts: {
       await connection.close();
     }
 
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    const levels = [1, 2, 3].map((l) => `L${l} ${cases.filter((c) => c.level === l).length}`).join(', ');
+    const facts =
+      `${events.length} events (${count('step_approved')} approvals, ${count('step_deemed_accepted')} deemed acceptances, ` +
+      `${count('step_light_yellow')} yellow, ${count('step_overdue')} overdue, ${count('supervision_case_answered')} cases answered); ` +
+      `${cases.length} supervision cases (${levels})`;
     return {
+      facts,
       applications: apps.length,
       completed: apps.filter((a) => a.status === 'completed').length,
       duplicates,
