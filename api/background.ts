@@ -3,6 +3,7 @@
 // API replicas at once: a workflow start uses the business id (a second start attaches to the
 // first), a purge deletes what is old.
 import { applicationsRepo } from '../db/repositories/applications';
+import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
@@ -51,8 +52,7 @@ export async function recoverLaunches(
 /** Deletes idempotency keys (and their stored answers) older than the configured retention. */
 export async function purgeIdempotencyKeys(deps: AppDeps): Promise<number> {
   const before = new Date(Date.now() - deps.config.idempotencyRetentionMs);
-  const deleted = await deps.db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  return idempotencyKeysRepo.purge(deps.db, before);
 }
 
 /** Runs `job` now and every `everyMs`, one run at a time; a failed run is logged and retried next time. */

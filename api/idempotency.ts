@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Kysely, Transaction } from 'kysely';
+import { idempotencyKeysRepo, type IdempotencyClaim } from '../db/repositories/idempotency-keys';
 import type { Database } from '../db/schema';
 import type { UserView } from './auth';
 import { badRequest, conflict, HttpError } from './errors';
@@ -16,39 +17,9 @@ import { badRequest, conflict, HttpError } from './errors';
 /** A first request still unanswered after this long is taken as lost with its process. */
 const ABANDONED_AFTER_MS = 120_000;
 
-/** The key a request holds, kept in res.locals for `settleIdempotencyKey`. */
-interface Claim {
-  userId: string;
-  key: string;
-  attemptId: string;
-}
-
 const CLAIM = 'idempotencyClaim';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Only the request that claimed the key, and only while no answer is recorded, may settle or free it. */
-function stillPending(db: Db, claim: Claim) {
-  return {
-    settle: (status: number, body: unknown) =>
-      db
-        .updateTable('idempotency_keys')
-        .set({ status_code: status, response: JSON.stringify(body ?? null) })
-        .where('user_id', '=', claim.userId)
-        .where('key', '=', claim.key)
-        .where('attempt_id', '=', claim.attemptId)
-        .where('status_code', 'is', null)
-        .executeTakeFirst(),
-    free: () =>
-      db
-        .deleteFrom('idempotency_keys')
-        .where('user_id', '=', claim.userId)
-        .where('key', '=', claim.key)
-        .where('attempt_id', '=', claim.attemptId)
-        .where('status_code', 'is', null)
-        .executeTakeFirst(),
-  };
-}
 
 const retrySoon = (message: string) => new HttpError(409, 'conflict', message, undefined, { 'Retry-After': '1' });
 
@@ -66,34 +37,16 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
       .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
 
-    const claim: Claim = { userId: user.id, key, attemptId: randomUUID() };
-    const inserted = await db
-      .insertInto('idempotency_keys')
-      .values({
-        user_id: user.id,
-        key,
-        request_hash: hash,
-        status_code: null,
-        response: null,
-        attempt_id: claim.attemptId,
-      })
-      .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-      const first = await db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('user_id', '=', user.id)
-        .where('key', '=', key)
-        .executeTakeFirst();
+    const claim: IdempotencyClaim = { userId: user.id, key, attemptId: randomUUID() };
+    if (!(await idempotencyKeysRepo.claim(db, claim, hash))) {
+      const first = await idempotencyKeysRepo.find(db, user.id, key);
       // Purged between the insert and this read: the key is free again.
       if (!first) throw retrySoon('this Idempotency-Key was just released; send the request again');
       if (first.request_hash !== hash) throw conflict('this Idempotency-Key was used for a different request');
       if (first.status_code === null) {
         // A first request that never finished (its process died) must not block the key forever.
         if (Date.now() - first.created_at.getTime() > ABANDONED_AFTER_MS) {
-          const freed = await stillPending(db, { userId: user.id, key, attemptId: first.attempt_id }).free();
-          if (Number(freed.numDeletedRows) > 0) {
+          if (await idempotencyKeysRepo.free(db, { userId: user.id, key, attemptId: first.attempt_id })) {
             throw retrySoon('the first request with this Idempotency-Key was lost; send it again');
           }
         }
@@ -108,8 +61,8 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
     res.json = (body: unknown) => {
       const status = res.statusCode;
       // Both are no-ops when the handler already settled the key in its transaction.
-      const pending = stillPending(db, claim);
-      const settle = status >= 500 ? pending.free() : pending.settle(status, body);
+      const settle =
+        status >= 500 ? idempotencyKeysRepo.free(db, claim) : idempotencyKeysRepo.settle(db, claim, status, body);
       // The answer goes out once its record is kept (or dropped), so a retry sees it.
       void settle.then(
         () => json(body),
@@ -129,10 +82,9 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
  * a retry took it over after two minutes: the retry's effect is then the only one.
  */
 export async function settleIdempotencyKey(res: Response, trx: Db, status: number, body: unknown): Promise<void> {
-  const claim = res.locals[CLAIM] as Claim | undefined;
+  const claim = res.locals[CLAIM] as IdempotencyClaim | undefined;
   if (!claim) return;
-  const settled = await stillPending(trx, claim).settle(status, body);
-  if (Number(settled.numUpdatedRows) === 0) {
+  if (!(await idempotencyKeysRepo.settle(trx, claim, status, body))) {
     throw retrySoon('another request took over this Idempotency-Key; send the request again');
   }
 }

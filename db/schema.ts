@@ -230,4 +230,5 @@ export type EventRow = Selectable<EventsTable>;
 export type CaseRow = Selectable<SupervisionCasesTable>;
 export type SessionRow = Selectable<JointSessionsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
