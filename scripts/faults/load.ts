@@ -63,6 +63,8 @@ export class LoadDriver {
   /** Unexpected answers, by kind (a few examples kept). */
   readonly surprises = new Map<string, { count: number; examples: string[] }>();
   readonly failures: string[] = [];
+  /** Step actions the API answered 2xx (first answers and replays): each must be in the timeline. */
+  readonly acknowledged = new Map<string, Set<'accept' | 'payment' | 'decision'>>();
   private started = 0;
   private stopped = false;
 
@@ -236,7 +238,7 @@ export class LoadDriver {
       this.key(intents, base),
       api,
     );
-    if (r.status === 200) this.decisions.push({ sentAt: r.sentAt, at: Date.now() });
+    if (r.status === 200 && !r.replayed) this.decisions.push({ sentAt: r.sentAt, at: Date.now() });
     this.judge(r, 'decision', s, intents, base, /cannot approve: the step is approved|the step is approved/);
     return true;
   }
@@ -246,8 +248,18 @@ export class LoadDriver {
    * through; the page shows it at the next look. Any other refusal: the next try is a new intent
    * (a new key), and an unexpected one is counted for the report.
    */
-  private judge(r: Reply, action: string, s: StepView, intents: Map<string, number>, base: string, expected: RegExp) {
-    if (r.status >= 200 && r.status < 300) return;
+  private judge(
+    r: Reply,
+    action: 'accept' | 'payment' | 'decision',
+    s: StepView,
+    intents: Map<string, number>,
+    base: string,
+    expected: RegExp,
+  ) {
+    if (r.status >= 200 && r.status < 300) {
+      this.acknowledged.set(s.id, (this.acknowledged.get(s.id) ?? new Set()).add(action));
+      return;
+    }
     this.refused(intents, base);
     const message = errorMessage(r);
     if (r.status === 409 && expected.test(message)) return;

@@ -114,6 +114,22 @@ export async function verifyRound(opts: {
         if (n === 0 && s.status === 'approved') losses.push(`${s.id}: no ${rule.label} in its timeline`);
         if (n > 1) duplicates.push(`${s.id}: ${rule.label} ${n} times in its timeline`);
       }
+      // Changes the timers make happen at most once per attempt.
+      const overdue = own.filter((e) => e.type === 'step_overdue').length;
+      if (overdue > 1) duplicates.push(`${s.id}: step_overdue ${overdue} times in its timeline`);
+      // What the API acknowledged to the client must be in the timeline, whatever happened next.
+      const shows = {
+        accept: ['step_accepted', 'step_deemed_accepted'],
+        payment: ['fee_paid'],
+        decision: ['step_approved'],
+      };
+      for (const action of opts.load.acknowledged.get(s.id) ?? []) {
+        if (!own.some((e) => shows[action].includes(e.type))) {
+          losses.push(
+            `${s.id}: the API acknowledged the ${action} (2xx) but the timeline has no ${shows[action].join('/')}`,
+          );
+        }
+      }
     }
     const perApp = new Map<string, EventRow[]>();
     for (const e of events) if (!e.step_id) perApp.set(e.application_id, [...(perApp.get(e.application_id) ?? []), e]);
