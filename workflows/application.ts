@@ -150,8 +150,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     );
   };
 
-  /** Starts a step's next attempt; the claim (progress, attempt) is made before the first await. */
-  const startStep = async (step: PlannedStepInput) => {
+  /**
+   * Starts a step's next attempt; the claim (progress, attempt) is made before the first await.
+   * If the step cannot be started, a resubmission is refused (and nothing changes), while a step
+   * the plan starts is recorded as failed, for the officer to start again.
+   */
+  const startStep = async (step: PlannedStepInput, onFailure: 'refuse' | 'mark_failed') => {
     const previous = { progress: progress.get(step.matterCode)!, attempt: attempts.get(step.matterCode)! };
     const attempt = previous.attempt + 1;
     attempts.set(step.matterCode, attempt);
@@ -198,6 +202,16 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           await sleep('1 second');
           continue;
         }
+        if (onFailure === 'mark_failed') {
+          pending.push({
+            stepId: step.stepId,
+            matterCode: step.matterCode,
+            attempt,
+            outcome: 'failed',
+            reason: `the step workflow could not be started: ${err instanceof Error ? err.message : String(err)}`,
+          });
+          return;
+        }
         attempts.set(step.matterCode, previous.attempt);
         progress.set(step.matterCode, previous.progress);
         fail('Conflict', 'step_start_failed', `the step ${step.matterCode} could not be started; try again shortly`, {
@@ -212,7 +226,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (state.withdrawing || isFinal()) return;
       if (progress.get(step.matterCode) !== 'blocked') continue;
       if (!step.prerequisites.every((p) => progress.get(p) === 'approved')) continue;
-      await startStep(step);
+      await startStep(step, 'mark_failed');
     }
   };
 
@@ -367,7 +381,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
     async ({ actor, matterCode, note }) => {
       const step = byMatter.get(matterCode)!;
-      await startStep(step);
+      await startStep(step, 'refuse');
       await report('step_resubmitted', actor, {
         stepId: step.stepId,
         matterCode,
@@ -496,30 +510,40 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
 
-  if (!carried) await exclusive(noCheck, startReadySteps);
+  /** No handler runs and the lock is free: the state is whole and can be handed over. */
+  const quiet = () => allHandlersFinished() && !lock.isLocked();
 
+  // A carried run first handles what the previous run handed over (results, a completion to notice).
+  await exclusive(noCheck, carried ? handleResults : startReadySteps);
+
+  /** The `version` the main loop has looked at (a closed session bumps it). */
+  let handled = version;
   for (;;) {
-    const seen = version;
-    await condition(() => pending.length > 0 || isFinal() || version !== seen || continueAsNewDue());
+    // Never continue as new during a withdrawal: its handler is waiting for the steps to end.
+    await condition(
+      () => pending.length > 0 || isFinal() || version !== handled || (continueAsNewDue() && !state.withdrawing),
+    );
     if (isFinal()) break;
-    if (pending.length > 0 || version !== seen) await exclusive(noCheck, handleResults);
-    if (isFinal()) break;
-    if (continueAsNewDue() && !state.withdrawing) {
-      // A quiet moment: no handler runs, so the state below is whole.
-      await condition(() => allHandlersFinished() && !lock.isLocked());
-      if (isFinal() || state.withdrawing || pending.length > 0) continue;
-      await continueAsNew<typeof applicationWorkflow>({
-        ...input,
-        carried: {
-          status: state.status,
-          progress: [...progress],
-          attempts: [...attempts],
-          sessions: [...sessions.values()],
-          pending: [...pending],
-          seq,
-        },
-      });
+    if (pending.length > 0 || version !== handled) {
+      handled = version;
+      await exclusive(noCheck, handleResults);
+      continue;
     }
+    // Continue as new at a quiet moment; anything that happens meanwhile is handled first.
+    const interrupted = () => pending.length > 0 || isFinal() || version !== handled || state.withdrawing;
+    await condition(() => quiet() || interrupted());
+    if (interrupted() || !quiet()) continue;
+    await continueAsNew<typeof applicationWorkflow>({
+      ...input,
+      carried: {
+        status: state.status,
+        progress: [...progress],
+        attempts: [...attempts],
+        sessions: [...sessions.values()],
+        pending: [...pending],
+        seq,
+      },
+    });
   }
 
   await condition(allHandlersFinished);

@@ -153,7 +153,16 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
 
   /** Reports the current state and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown> = {}, notices: Notice[] = []) => {
+    const before = state.light;
     state.light = stepLight({ ...state, paused: state.pause !== null }, Date.now());
+    // A report that happens to turn the light yellow (a calendar edit, an action right at the
+    // yellow point) still warns the department, as the yellow timer would have.
+    if (before === 'green' && state.light === 'yellow' && type !== 'step_light_yellow') {
+      notices = [
+        ...notices,
+        toDepartment('step_turning_yellow', { deadline: state.deadline ?? state.acceptanceDeadline ?? '' }),
+      ];
+    }
     version++;
     upsertSearchAttributes([
       { key: SearchAttr.stepStatus, value: state.status },
@@ -183,8 +192,9 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     },
     deem_accepted: async () => {
       // Administrative Licensing Law: not acted on within the window = accepted from the day the material arrived.
+      // From the day the complete material arrived: a correction at the window restarted the window.
       state.status = 'in_review';
-      state.acceptedAt = state.submittedAt;
+      state.acceptedAt = windowAnchor;
       state.deemedAccepted = true;
       await clock();
       await report(

@@ -122,7 +122,11 @@ export const stepsRepo = {
       })
       .where('id', '=', r.stepId)
       .where((eb) =>
-        eb.or([eb('attempt', '<', s.attempt), eb.and([eb('attempt', '=', s.attempt), eb('seq', '<', r.seq)])]),
+        eb.or([
+          eb('attempt', '<', s.attempt),
+          // A failed attempt stays failed: a report of its workflow still in flight changes nothing.
+          eb.and([eb('attempt', '=', s.attempt), eb('seq', '<', r.seq), eb('status', '!=', 'failed')]),
+        ]),
       )
       .execute();
   },

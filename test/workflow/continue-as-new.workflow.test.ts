@@ -10,6 +10,7 @@ import {
   decideUpdate,
   resubmitUpdate,
   scheduleSessionUpdate,
+  withdrawUpdate,
 } from '../../workflows/shared';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { staff, WorkflowHarness } from '../helpers/workflow-harness';
@@ -106,5 +107,32 @@ describe('continue as new', () => {
     expect(count('application_completed')).toBe(1);
     const app = await applicationsRepo.find(h.db.db, applicationId);
     expect(app?.status).toBe('completed');
+  });
+
+  it('when an application past its bound is withdrawn while steps run, then it ends withdrawn and its steps cancelled', async () => {
+    const { applicationId, handle } = await h.launch(CHAIN, {}, undefined, { historyLimit: 12 });
+    await h.started(applicationId, 'PROJECT-FILING');
+    for (let i = 1; i <= 3; i++) {
+      await handle.executeUpdate(scheduleSessionUpdate, {
+        args: [
+          {
+            actor: h.officer,
+            sessionId: `${applicationId}-W${i}`,
+            kind: 'site_inspection',
+            topic: `第${i}次踏勘`,
+            scheduledAt: '2026-12-01T09:00:00+08:00',
+            location: '项目现场',
+            invitedDepartments: ['DRC'],
+          },
+        ],
+      });
+    }
+    expect(await handle.executeUpdate(withdrawUpdate, { args: [{ actor: h.officer, reason: '投资人撤回' }] })).toBe(
+      'withdrawn',
+    );
+    expect(await handle.result()).toBe('withdrawn');
+    expect((await h.state(applicationId, 'PROJECT-FILING')).status).toBe('cancelled');
+    const types = await h.eventTypes(applicationId);
+    expect(types.filter((t) => t === 'application_withdrawn')).toHaveLength(1);
   });
 });
