@@ -22,8 +22,11 @@ export async function openDatabase(opts: {
 }): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
     const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    // A client that loses its server (PostgreSQL restarted) must not crash the process: idle ones
+    // report to the pool, checked-out ones (between two queries of a transaction) to themselves.
+    // The next query on it fails, the request answers 503, and the pool replaces the client.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
