@@ -14,8 +14,13 @@ import type { Database } from '../db/schema';
 import type { UserView } from './auth';
 import { badRequest, conflict, HttpError } from './errors';
 
-/** A first request still unanswered after this long is taken as lost with its process. */
-const ABANDONED_AFTER_MS = 120_000;
+/**
+ * A first request still unanswered after this long is taken as lost with its process. Every request
+ * is answered well within it: Temporal calls have their own deadline (TEMPORAL_RPC_TIMEOUT_SECONDS)
+ * and a draining process answers what still runs after 8 s. A retry that takes over a slow first
+ * request is still safe: an Update id is applied once, and a launch settles its key in its transaction.
+ */
+const ABANDONED_AFTER_MS = 30_000;
 
 const CLAIM = 'idempotencyClaim';
 
@@ -79,7 +84,7 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
  * transaction, so that the effect and its answer commit together: a retry finds this answer even
  * if the process dies, or the handler fails, after the commit. Without a key, does nothing.
  * Throws a 409 (and so rolls the transaction back) if the key is no longer this request's, e.g.
- * a retry took it over after two minutes: the retry's effect is then the only one.
+ * a retry took it over after 30 s: the retry's effect is then the only one.
  */
 export async function settleIdempotencyKey(res: Response, trx: Db, status: number, body: unknown): Promise<void> {
   const claim = res.locals[CLAIM] as IdempotencyClaim | undefined;

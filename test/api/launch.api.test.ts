@@ -169,7 +169,7 @@ describe('when the workflow cannot be started at launch', () => {
     });
     abandoned.abort();
     await lost;
-    // Long past the two minutes after which an unanswered first request counts as lost.
+    // Long past the 30 s after which an unanswered first request counts as lost.
     await sql`update idempotency_keys set created_at = now() - interval '10 minutes' where key = ${key}`.execute(
       stack.db.db,
     );
