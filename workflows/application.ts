@@ -294,6 +294,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       { validator: check },
     );
 
+  // The first steps start (or a carried run handles what the previous run handed over) before any
+  // Update: the lock is taken before the handlers exist, and an Update delivered with the start
+  // runs as soon as its handler is registered.
+  const started = exclusive(noCheck, carried ? handleResults : startReadySteps);
+
   setHandler(applicationStateQuery, () => ({ status: state.status, sessions: [...sessions.values()] }));
 
   setHandler(stepFinishedSignal, (result) => {
@@ -513,8 +518,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   /** No handler runs and the lock is free: the state is whole and can be handed over. */
   const quiet = () => allHandlersFinished() && !lock.isLocked();
 
-  // A carried run first handles what the previous run handed over (results, a completion to notice).
-  await exclusive(noCheck, carried ? handleResults : startReadySteps);
+  await started;
 
   /** The `version` the main loop has looked at (a closed session bumps it). */
   let handled = version;

@@ -245,6 +245,15 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       { validator: check },
     );
 
+  // The submission is reported first: the lock is taken before any handler exists, so an Update
+  // delivered with the workflow's start (handlers run as soon as they are registered) waits for it.
+  const submitted = exclusive(noCheck, async () => {
+    await clock();
+    await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: state.acceptanceDeadline }, [
+      toDepartment('new_step'),
+    ]);
+  });
+
   setHandler(stepStateQuery, () => ({ ...state }));
 
   setHandler(cancelStepSignal, (request) => {
@@ -464,12 +473,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     }
   };
 
-  await exclusive(noCheck, async () => {
-    await clock();
-    await report('step_submitted', SYSTEM, { attempt: input.attempt, acceptanceDeadline: state.acceptanceDeadline }, [
-      toDepartment('new_step'),
-    ]);
-  });
+  await submitted;
 
   for (;;) {
     if (cancelRequest && isOpen()) {

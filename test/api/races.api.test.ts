@@ -189,6 +189,21 @@ describe('conflicting actions at the same moment', () => {
     });
   });
 
+  it('when a window accepts the moment a step is launched, then the timeline shows it submitted before accepted', async () => {
+    await inRounds(async () => {
+      const created = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']), {
+        'Idempotency-Key': key(),
+      });
+      expect(created.status).toBe(201);
+      const stepId = created.body.steps[0].id as string;
+      // No waiting for the step's workflow: the accept may reach it with its start.
+      const accepted = await drc.post(`/api/steps/${stepId}/accept`, {}, { 'Idempotency-Key': key() });
+      expect(accepted.status).toBe(200);
+      const types = await timelineTypes(created.body.id);
+      expect(types.slice(0, 3)).toEqual(['application_created', 'step_submitted', 'step_accepted']);
+    });
+  });
+
   it('when a step workflow is terminated, then the step shows failed, the supervisor sees it and the officer can still withdraw or start it again', async () => {
     for (const next of ['withdraw', 'resubmit'] as const) {
       const { appId, stepId } = await launchFiling();
