@@ -1,8 +1,13 @@
 // The shapes of the API's answers the UI reads. Requests are typed from the generated OpenAPI
-// types (api-types.ts, through api.ts); the document does not describe its answers yet (every
-// success response is `{}`), so these mirror api/views.ts and the contract until it does.
+// types (api-types.ts, through api.ts). The vocabulary (roles, statuses, step actions) and the Step
+// answer are the server's own types (type-only imports: nothing of the server is bundled), so they
+// have one home; the OpenAPI document does not describe answers yet (every success response is
+// `{}`), so the other answers below mirror the routes and the contract until it does.
+import type { ApplicationStatus, Light, Role, StepStatus } from '../../domain/model';
+import type { StepAction } from '../../domain/step-rules';
+import type { StepView } from '../../api/views';
 
-export type Role = 'officer' | 'staff' | 'supervisor' | 'cashier' | 'admin';
+export type { ApplicationStatus, Light, Role, StepAction, StepStatus };
 
 export interface User {
   id: string;
@@ -12,58 +17,8 @@ export interface User {
   departmentCode: string | null;
 }
 
-export const STEP_ACTIONS = [
-  'accept',
-  'request_supplement',
-  'supplement',
-  'start_special_procedure',
-  'end_special_procedure',
-  'approve',
-  'reject',
-  'extend',
-  'urge',
-  'reassign',
-  'record_payment',
-] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
-
-export type StepStatus =
-  'blocked' | 'submitted' | 'in_review' | 'awaiting_supplement' | 'approved' | 'rejected' | 'cancelled' | 'failed';
-export type Light = 'green' | 'yellow' | 'red' | 'none';
-export type ApplicationStatus = 'in_progress' | 'needs_attention' | 'completed' | 'withdrawn';
-
-export interface Step {
-  id: string;
-  applicationId: string;
-  matterCode: string;
-  matterName: string;
-  departmentCode: string;
-  prerequisites: string[];
-  status: StepStatus;
-  light: Light;
-  attempt: number;
-  submittedAt: string | null;
-  acceptedAt: string | null;
-  deadline: string | null;
-  decidedAt: string | null;
-  outcome: 'approved' | 'rejected' | null;
-  overdue: boolean;
-  certificateNo: string | null;
-  reason: string | null;
-  promisedLimitDays: number;
-  acceptanceDeadline: string | null;
-  extensionDays: number;
-  pause: { kind: 'supplement' | 'special'; procedure?: string } | null;
-  supplementItems: string[] | null;
-  assignee: { id: string; displayName: string } | null;
-  fee: { amountFen: number; paidAt: string | null; receiptNo: string | null } | null;
-  escalationLevel: number;
-  lastUrgedAt: string | null;
-  allowedActions: StepAction[];
-  awaitingPayment: boolean;
-  /** Inbox and board rows carry the working days left. */
-  remainingWorkdays?: number | null;
-}
+/** A Step as the API answers it; inbox and board rows also carry the working days left. */
+export type Step = StepView & { remainingWorkdays?: number | null };
 
 export interface Application {
   id: string;
