@@ -12,11 +12,13 @@
 // Options: --apps N (100)  --concurrency N (10)  --rounds worker,temporal,stack,postgres,scale
 //          --workday-seconds S (20)  --hold-every N (10)  --down-seconds S (2)  --fault-at F (0.35)  --keep
 //          --database-url URL (an existing server instead of a private cluster; skips the PostgreSQL round)
+//          --sabotage (plants a duplicate approval, a duplicate case and a missing report: every round must FAIL)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
 import { ApiClient } from './http';
 import { DEPARTMENTS, LoadDriver, type Tokens } from './load';
 import { ExternalPostgres, PrivatePostgres } from './postgres';
@@ -100,6 +102,8 @@ interface Options {
   downMs: number;
   faultAt: number;
   keep: boolean;
+  /** Plant a duplicate approval, a duplicate case and a missing report before the checks (they must fail). */
+  sabotage: boolean;
   databaseUrl: string | undefined;
   /** The build output the stack runs from. */
   distDir: string;
@@ -116,6 +120,7 @@ function options(): Options {
       'down-seconds': { type: 'string', default: '2' },
       'fault-at': { type: 'string', default: '0.35' },
       keep: { type: 'boolean', default: false },
+      sabotage: { type: 'boolean', default: false },
       'database-url': { type: 'string' },
     },
   });
@@ -138,6 +143,7 @@ function options(): Options {
     downMs: num('down-seconds', values['down-seconds'], 0) * 1000,
     faultAt: num('fault-at', values['fault-at'], 0),
     keep: values.keep,
+    sabotage: values.sabotage,
     databaseUrl: values['database-url'],
     distDir: path.join(__dirname, '..', '..'),
   };
@@ -159,6 +165,44 @@ const bar = (done: number, total: number, width = 30) => {
   const filled = Math.round((done / Math.max(total, 1)) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 };
+
+/**
+ * The checks checked: plants what the suite must find (a second approval of one step, a second
+ * case for one step, attempt and level, a report missing from one step's sequence). `--sabotage`
+ * runs it before the verification; the round must then fail with one of each.
+ */
+async function sabotage(databaseUrl: string): Promise<void> {
+  const db = new PgClient({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const step = (
+      await db.query<{ id: string; application_id: string; matter_code: string }>(
+        `select id, application_id, matter_code from steps order by id limit 1`,
+      )
+    ).rows[0]!;
+    const workflow = `application-${step.application_id}/step-${step.matter_code}#a1`;
+    await db.query(
+      `insert into events (event_id, application_id, step_id, type, actor_id, actor_name, at, detail)
+       select $1, application_id, step_id, type, actor_id, actor_name, at, detail from events
+        where step_id = $2 and type = 'step_approved' limit 1`,
+      [`${workflow}#sabotage`, step.id],
+    );
+    // The step's last report plus two: the one between never arrived.
+    const { rows } = await db.query<{ n: number }>(`select seq as n from steps where id = $1`, [step.id]);
+    await db.query(
+      `insert into events (event_id, application_id, step_id, type, actor_id, actor_name, at, detail)
+       values ($1, $2, $3, 'step_urged', 'sabotage', 'sabotage', now(), '{}')`,
+      [`${workflow}#${rows[0]!.n + 2}`, step.application_id, step.id],
+    );
+    await db.query(
+      `insert into supervision_cases (id, step_id, application_id, department_code, attempt, level, opened_at, due_at, status)
+       select id || '-sabotage', step_id, application_id, department_code, attempt, level, opened_at, due_at, status
+         from supervision_cases order by id limit 1`,
+    );
+  } finally {
+    await db.end();
+  }
+}
 
 /** Waits until Temporal runs no workflow of the round (the last ones finish after their final report). */
 async function waitForQuiet(address: string, timeoutMs: number): Promise<void> {
@@ -295,6 +339,7 @@ async function runRound(
 
     notes.push(`successful writes (with retries): ${client.latencySummary()}`);
     await waitForQuiet(stack.temporalAddress, 60_000);
+    if (opts.sabotage) await sabotage(databaseUrl);
     verdict = await verifyRound({
       databaseUrl,
       temporalAddress: stack.temporalAddress,

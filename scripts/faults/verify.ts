@@ -38,6 +38,18 @@ function reportSeq(eventId: string): { stream: string; seq: number } | null {
   return { stream: m[1]!, seq: Number(m[2]) };
 }
 
+/** 3, 5-9, 12: ascending numbers as ranges. */
+function ranges(ns: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ns.length;) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    out.push(j === i ? String(ns[i]) : `${ns[i]}-${ns[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 export async function verifyRound(opts: {
   databaseUrl: string;
   temporalAddress: string;
@@ -152,7 +164,7 @@ export async function verifyRound(opts: {
       const max = Math.max(...seqs);
       const missing: number[] = [];
       for (let n = 1; n <= max; n++) if (!have.has(n)) missing.push(n);
-      if (missing.length) losses.push(`${stream}: reports ${missing.join(', ')} of ${max} missing from the event log`);
+      if (missing.length) losses.push(`${stream}: reports ${ranges(missing)} of ${max} missing from the event log`);
     }
     // The step row carries the last report applied; it must be the last one logged.
     for (const s of steps) {
