@@ -22,12 +22,6 @@ export interface NewApplication {
   officerId: string;
   project: ProjectInfo;
   investor: InvestorInfo;
-  /**
-   * Ignored, kept only so that older callers still compile: an Idempotency-Key now lives in
-   * idempotency_keys alone (migration 0005 dropped these columns). Remove once no caller passes them.
-   */
-  idempotencyKey?: null;
-  requestHash?: null;
   createdAt: Date;
   steps: NewApplicationStep[];
 }

@@ -67,8 +67,6 @@ async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
     officerId: officer.id,
     project: { name: 'p', code: null, investmentWanYuan: 1, location: 'l', industry: 'i' },
     investor: { name: 'n', creditCode: 'c', contactName: 'c', phone: 'p' },
-    idempotencyKey: null,
-    requestHash: null,
     createdAt: new Date(),
     steps: [
       {

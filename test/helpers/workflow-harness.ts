@@ -185,8 +185,6 @@ export class WorkflowHarness {
       officerId: this.officer.id,
       project: { name: 'p', code: null, investmentWanYuan: 1, location: 'l', industry: 'i' },
       investor: { name: 'n', creditCode: 'c', contactName: 'c', phone: 'p' },
-      idempotencyKey: null,
-      requestHash: null,
       createdAt: new Date(),
       steps,
     });
