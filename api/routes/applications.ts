@@ -16,7 +16,7 @@ import {
   stepWorkflowId,
   withdrawUpdate,
 } from '../../workflows/shared';
-import { ownsApplication, scopes, stepViewer } from '../access';
+import { ownsApplication, readsQueryPassword, scopes, stepViewer } from '../access';
 import { asActor, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, unavailable } from '../errors';
@@ -62,7 +62,7 @@ async function applicationWithSteps(
 ) {
   const viewer = stepViewer(officer, true, deps.config);
   return {
-    ...toApplicationSummary((await applicationsRepo.find(from, id))!),
+    ...toApplicationSummary((await applicationsRepo.find(from, id))!, readsQueryPassword(officer)),
     steps: (await stepsRepo.listByApplication(from, id)).map((s) => toStepView(s, viewer)),
   };
 }
@@ -160,7 +160,7 @@ export const applicationRoutes: AnyRoute[] = [
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       });
-      return { items: items.map(toApplicationSummary), total, page: query.page, pageSize: query.pageSize };
+      return { items: items.map((a) => toApplicationSummary(a)), total, page: query.page, pageSize: query.pageSize };
     },
   }),
 
@@ -176,7 +176,7 @@ export const applicationRoutes: AnyRoute[] = [
       const viewer = stepViewer(user, ownsApplication(user, application.officer_id, deps.config), deps.config);
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       return {
-        ...toApplicationSummary(application),
+        ...toApplicationSummary(application, readsQueryPassword(user)),
         steps: stepsFor(user, steps, viewer).map((s) => ('deadline' in s ? withRemaining(s, time) : s)),
       };
     },

@@ -3,9 +3,11 @@
 // business id, so a repeated start is harmless; an application whose workflow did not start (Temporal
 // down, or the process died between the two) is started by `startApplicationWorkflow` from launch
 // recovery (api/background.ts).
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
+import { queryPasswordFrom } from '../../domain/case-number';
 import { buildPlan, PlanError } from '../../domain/plan';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
@@ -132,8 +134,11 @@ export async function launchApplication(
   const now = new Date();
   const applicationId = await deps.db.transaction().execute(async (trx) => {
     const id = await applicationsRepo.nextId(trx, now);
+    const caseNo = await applicationsRepo.nextCaseNo(trx, now);
     await applicationsRepo.insert(trx, {
       id,
+      caseNo,
+      queryPassword: queryPasswordFrom(randomBytes(16)),
       officerId: officer.id,
       project: { ...input.project, code: input.project.code ?? null },
       investor: input.investor,
@@ -162,6 +167,7 @@ export async function launchApplication(
         at: now.toISOString(),
         actor: { id: officer.id, displayName: officer.displayName },
         detail: {
+          caseNo,
           matters: input.matters,
           addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
         },
