@@ -5,6 +5,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from '../workflows/shared';
 
+/** At most `maxFailures` failed attempts per key within a window of `windowSeconds`. */
+export interface AttemptLimit {
+  readonly maxFailures: number;
+  readonly windowSeconds: number;
+}
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
@@ -45,6 +51,13 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /** Failed lookups by case number + password (progress, ratings, complaints) per address and per case. */
+  PUBLIC_LOOKUP_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  PUBLIC_LOOKUP_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
   YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
   YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
@@ -79,6 +92,7 @@ export interface Config {
   readonly officersShareApplications: boolean;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
+  readonly publicLookupLimit: AttemptLimit;
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
 }
@@ -133,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+    publicLookupLimit: Object.freeze({
+      maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
+      windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,
+    }),
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,
       yellowDaysLeft: e.YELLOW_DAYS_LEFT,
