@@ -287,8 +287,8 @@ describe('list queries at scale', () => {
   it('when there are 10,000 steps and cases, then the inbox and the supervision cases use an index', async () => {
     const db = stack.db.db;
     await sql`
-      insert into applications (id, status, project, investor, officer_id, updated_at)
-      select 'BULK' || g, 'in_progress', '{}'::jsonb, '{}'::jsonb, (select id from users where username = 'officer'), now()
+      insert into applications (id, case_no, query_password, status, project, investor, officer_id, updated_at)
+      select 'BULK' || g, 'GH-1999-' || lpad(g::text, 6, '0'), 'ABC234', 'in_progress', '{}'::jsonb, '{}'::jsonb, (select id from users where username = 'officer'), now()
       from generate_series(1, 10000) g`.execute(db);
     await sql`
       insert into steps (id, application_id, matter_code, department_code, prerequisites, status, light, deadline, updated_at)
