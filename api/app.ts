@@ -10,6 +10,7 @@ import { createDocsRouter } from './openapi';
 import { projectRoot } from '../lib/paths';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
+import { createMetrics } from './metrics';
 import { createApiRouter } from './routes';
 
 export function createApp(deps: AppDeps): Express {
@@ -31,6 +32,9 @@ export function createApp(deps: AppDeps): Express {
   );
   // CORS stays closed unless the center lists the origins that may call the API from a browser.
   if (deps.config.corsOrigins.length > 0) app.use(cors({ origin: [...deps.config.corsOrigins], maxAge: 600 }));
+  const metrics = createMetrics(deps);
+  app.use(metrics.timing);
+  app.get('/metrics', metrics.endpoint);
   app.use(express.json({ limit: '1mb', strict: true }));
   // Every declared route (api/routes/index.ts), each behind authentication and access,
   // idempotency, validation and its scope, as its declaration names them.
@@ -44,7 +48,9 @@ export function createApp(deps: AppDeps): Express {
   const webDist = path.join(projectRoot(), 'web', 'dist');
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|docs|openapi\.json|healthz).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html')));
+    app.get(/^\/(?!api\/|docs|openapi\.json|healthz|metrics).*/, (_req, res) =>
+      res.sendFile(path.join(webDist, 'index.html')),
+    );
   }
   app.use(errorHandler(deps.log));
   return app;

@@ -63,6 +63,13 @@ const EnvSchema = z.object({
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
   CASE_RESPONSE_DAYS: z.coerce.number().int().min(1).max(30).default(DEFAULT_CLOCK_POLICY.caseResponseDays),
   ESCALATION_LEVELS: z.coerce.number().int().min(2).max(5).default(DEFAULT_CLOCK_POLICY.escalationLevels),
+  /** Bearer token for GET /metrics; unset = /metrics answers only to the same machine (loopback). */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** host:port where the worker's Temporal runtime serves its own Prometheus metrics; unset = off. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'host:port')
+    .optional(),
   URGE_INTERVAL_MINUTES: z.coerce
     .number()
     .min(0)
@@ -80,6 +87,8 @@ export interface Config {
   readonly temporalPort: number;
   readonly temporalUiPort: number;
   readonly temporalRpcTimeoutMs: number;
+  readonly metricsToken: string | undefined;
+  readonly temporalMetricsAddress: string | undefined;
   readonly idempotencyRetentionMs: number;
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
@@ -132,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     temporalRpcTimeoutMs: e.TEMPORAL_RPC_TIMEOUT_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
+    temporalMetricsAddress: e.TEMPORAL_METRICS_ADDRESS,
     idempotencyRetentionMs: e.IDEMPOTENCY_RETENTION_HOURS * 3600_000,
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,

@@ -25,6 +25,7 @@ import {
 import { createLogger } from '../lib/logger';
 import { temporalConnectConfig } from '../lib/temporal';
 import { createWorker } from '../workers/worker';
+import { installTemporalRuntime } from '../lib/telemetry';
 
 /** Seconds since `started` for each phase, logged once ready: where a slow start spends its time. */
 class Phases {
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(config.logLevel);
+  installTemporalRuntime(config);
   const phases = new Phases();
 
   let claim: DataDirClaim | undefined;

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/database';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { temporalConnectConfig } from '../lib/temporal';
+import { installTemporalRuntime } from '../lib/telemetry';
 import { createWorker } from './worker';
 
 const DRAIN_BACKSTOP_MS = 9_000;
@@ -14,6 +15,7 @@ const DRAIN_BACKSTOP_MS = 9_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  installTemporalRuntime(config);
   if (!config.databaseUrl)
     throw new Error('npm run worker needs DATABASE_URL (the embedded database is for npm start)');
   const { connectionOptions, namespace } = temporalConnectConfig();
