@@ -10,6 +10,7 @@ import { createDocsRouter } from './openapi';
 import { projectRoot } from '../lib/paths';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
+import { createCodecRouter } from './codec';
 import { createMetrics } from './metrics';
 import { createApiRouter } from './routes';
 
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   // Every declared route (api/routes/index.ts), each behind authentication and access,
   // idempotency, validation and its scope, as its declaration names them.
   app.use(createApiRouter(deps));
+  app.use(createCodecRouter(deps));
   app.use(createDocsRouter());
 
   app.use('/api', () => {
@@ -48,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const webDist = path.join(projectRoot(), 'web', 'dist');
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|docs|openapi\.json|healthz|metrics).*/, (_req, res) =>
+    app.get(/^\/(?!api\/|docs|openapi\.json|healthz|metrics|codec).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   }

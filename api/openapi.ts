@@ -45,6 +45,41 @@ function parameters(spec: RouteSpec) {
   return out;
 }
 
+const codecOperation = (op: 'decode' | 'encode') => ({
+  summary: `Temporal Web UI codec: ${op} payloads (Temporal's remote codec protocol)`,
+  tags: ['operations'],
+  operationId: `postCodec${op[0]!.toUpperCase()}${op.slice(1)}`,
+  description:
+    'Access: supervisor, admin (Bearer token, or the ja_codec cookie set at sign-in). Body and answer: {payloads: [{metadata: {key: base64}, data: base64}]}.',
+  security: [{ bearer: [] }],
+  requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+  responses: {
+    '200': { description: 'the payloads, decoded or encoded', content: { 'application/json': { schema: {} } } },
+    '400': { description: 'not a payload list, or a payload sealed with an unknown key id' },
+    '401': { description: 'not signed in' },
+    '403': { description: 'not a supervisor or admin' },
+  },
+});
+
+/** Endpoints for operators beside the API proper (api/metrics.ts, api/codec.ts). */
+const OPERATIONAL_PATHS: Record<string, Record<string, unknown>> = {
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (text format)',
+      tags: ['operations'],
+      operationId: 'getMetrics',
+      description: 'Access: the same machine, or a Bearer METRICS_TOKEN when it is set.',
+      responses: {
+        '200': { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '401': { description: 'METRICS_TOKEN is set and was not sent' },
+        '403': { description: 'not the same machine, and no METRICS_TOKEN is set' },
+      },
+    },
+  },
+  '/codec/decode': { post: codecOperation('decode') },
+  '/codec/encode': { post: codecOperation('encode') },
+};
+
 export function buildOpenApiDocument(routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of routes) {
@@ -73,6 +108,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): Record<strin
       responses,
     };
   }
+  Object.assign(paths, OPERATIONAL_PATHS);
   return {
     openapi: '3.1.0',
     info: {

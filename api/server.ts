@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../db/database';
+import { dataConverterFor } from '../lib/payload-codec';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { temporalConnectConfig } from '../lib/temporal';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl });
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await Connection.connect(connectionOptions);
-  const temporal = new Client({ connection, namespace });
+  const temporal = new Client({ connection, namespace, dataConverter: dataConverterFor(config.payloadKeys) });
   const deps: AppDeps = { config, db: db.db, temporal, log };
 
   let draining = false;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from '../workflows/shared';
+import { resolvePayloadKeys, type PayloadKeys } from './payload-codec';
 
 /** At most `maxFailures` failed attempts per key within a window of `windowSeconds`. */
 export interface AttemptLimit {
@@ -63,6 +64,8 @@ const EnvSchema = z.object({
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
   CASE_RESPONSE_DAYS: z.coerce.number().int().min(1).max(30).default(DEFAULT_CLOCK_POLICY.caseResponseDays),
   ESCALATION_LEVELS: z.coerce.number().int().min(2).max(5).default(DEFAULT_CLOCK_POLICY.escalationLevels),
+  /** Keys that encrypt Temporal payloads: `id:base64,…`, the first active (lib/payload-codec.ts). */
+  PAYLOAD_KEYS: z.string().optional(),
   /** Bearer token for GET /metrics; unset = /metrics answers only to the same machine (loopback). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** host:port where the worker's Temporal runtime serves its own Prometheus metrics; unset = off. */
@@ -93,6 +96,8 @@ export interface Config {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly jwtSecret: string;
+  /** AES-256-GCM keys of the Temporal payload codec: PAYLOAD_KEYS, or generated once in DATA_DIR. */
+  readonly payloadKeys: PayloadKeys;
   readonly jwtTtlSeconds: number;
   readonly workdaySeconds: number | undefined;
   readonly demoSeed: boolean;
@@ -122,6 +127,14 @@ function resolveJwtSecret(explicit: string | undefined, dataDir: string): string
   }
 }
 
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -147,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: overrides.jwtSecret ?? resolveJwtSecret(e.JWT_SECRET, dataDir),
+    payloadKeys: overrides.payloadKeys ?? asConfigError(() => resolvePayloadKeys(e.PAYLOAD_KEYS, dataDir)),
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     workdaySeconds: e.WORKDAY_SECONDS,
     demoSeed: e.DEMO_SEED,

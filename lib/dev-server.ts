@@ -29,6 +29,8 @@ export interface DevServerOptions {
   uiPort?: number;
   namespace?: string;
   retentionDays?: number;
+  /** The Web UI decodes payloads through this endpoint (the API's /codec, lib/payload-codec.ts). */
+  codecEndpoint?: string;
   /** Called with a line for each stale dev server stopped (for the log). */
   onStale?: (message: string) => void;
 }
@@ -306,6 +308,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ]),
   ];
   if (namespace !== 'default') args.push('--namespace', namespace);
+  if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
   const setpriv = findSetpriv();
   const [command, commandArgs] = setpriv ? [setpriv, ['--pdeathsig', 'TERM', cli, ...args]] : [cli, args];
   const logFile = fs.openSync(logPath, 'a');

@@ -26,6 +26,7 @@ import { createLogger } from '../lib/logger';
 import { temporalConnectConfig } from '../lib/temporal';
 import { createWorker } from '../workers/worker';
 import { installTemporalRuntime } from '../lib/telemetry';
+import { dataConverterFor } from '../lib/payload-codec';
 
 /** Seconds since `started` for each phase, logged once ready: where a slow start spends its time. */
 class Phases {
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
               port: config.temporalPort,
               uiPort: config.temporalUiPort,
               namespace: config.temporalNamespace,
+              codecEndpoint: `http://localhost:${config.port}/codec`,
               onStale: (message) => log.warn(message),
             });
           }),
@@ -163,6 +165,7 @@ async function main(): Promise<void> {
           taskQueue: config.taskQueue,
           db: handle.db,
           workdaySeconds: config.workdaySeconds,
+          payloadKeys: config.payloadKeys,
         });
       }),
       phases.time('client', () => Connection.connect(connectionOptions)),
@@ -173,7 +176,11 @@ async function main(): Promise<void> {
       void shutdown(1);
     });
 
-    const temporal = new Client({ connection: clientConnection, namespace });
+    const temporal = new Client({
+      connection: clientConnection,
+      namespace,
+      dataConverter: dataConverterFor(config.payloadKeys),
+    });
     const deps = { config, db: handle.db, temporal, log };
     const app = createApp(deps);
     jobs = startBackgroundJobs(deps);

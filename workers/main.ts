@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       db: db.db,
       workdaySeconds: config.workdaySeconds,
+      payloadKeys: config.payloadKeys,
     });
     // The SDK's runtime also shuts workers down on these signals; this adds the backstop and the log.
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
 import { createWorkingTimeSource } from '../lib/working-time';
 import type { Database } from '../db/schema';
+import { dataConverterFor, type PayloadKeys } from '../lib/payload-codec';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -11,6 +12,8 @@ export interface WorkerDeps {
   taskQueue: string;
   db: Kysely<Database>;
   workdaySeconds: number | undefined;
+  /** Encrypts what the worker sends to Temporal (lib/payload-codec.ts); the clients use the same keys. */
+  payloadKeys: PayloadKeys;
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -19,6 +22,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    dataConverter: dataConverterFor(deps.payloadKeys),
     activities: createActivities({ db: deps.db, workingTime: createWorkingTimeSource(deps.db, deps.workdaySeconds) }),
     // On SIGTERM, activities in flight get this long to finish before they are told to cancel
     // (the process exits within 10 s; a projection takes milliseconds).

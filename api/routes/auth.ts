@@ -4,6 +4,7 @@ import { usersRepo } from '../../db/repositories/users';
 import { DUMMY_HASH, verifyPassword } from '../../lib/passwords';
 import { scopes } from '../access';
 import { limitedAttempt } from '../attempt-limit';
+import { setCodecCookie } from '../codec';
 import { signToken, toUserView } from '../auth';
 import { HttpError } from '../errors';
 import { LoginBody } from '../schemas';
@@ -20,7 +21,7 @@ export const authRoutes = [
     access: 'public',
     scope: scopes.none,
     body: LoginBody,
-    handler: async ({ req, deps: { db, config }, body: { username, password } }) => {
+    handler: async ({ req, res, deps: { db, config }, body: { username, password } }) => {
       const key = `${ipKeyGenerator(req.ip ?? '')}|${username.toLowerCase()}`;
       const limit = { maxFailures: config.loginMaxFailures, windowSeconds: config.loginLockoutSeconds };
       const user = await limitedAttempt(db, [key], limit, async () => {
@@ -31,7 +32,9 @@ export const authRoutes = [
       });
       if (!user) throw new HttpError(401, 'unauthenticated', 'wrong username or password');
       const view = toUserView(user);
-      return { token: signToken(view, config.jwtSecret, config.jwtTtlSeconds), user: view };
+      const token = signToken(view, config.jwtSecret, config.jwtTtlSeconds);
+      setCodecCookie(req, res, view, token, config.jwtTtlSeconds);
+      return { token, user: view };
     },
   }),
   defineRoute({

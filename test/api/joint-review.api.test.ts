@@ -114,7 +114,7 @@ describe('a joint review through the API', () => {
     expect((await eeb.get(`/api/applications/${app.id}`)).status).toBe(403);
 
     // The application workflow is visible in Temporal under its business id.
-    const described = await stack.env.client.workflow.getHandle(`application-${app.id}`).describe();
+    const described = await stack.client.workflow.getHandle(`application-${app.id}`).describe();
     expect(described.status.name).toBe('COMPLETED');
   });
 

@@ -20,7 +20,7 @@ const servers: Server[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
-  deps = { config: stack.config, db: stack.db.db, temporal: stack.env.client, log: createLogger('silent') };
+  deps = { config: stack.config, db: stack.db.db, temporal: stack.client, log: createLogger('silent') };
   [officer, drc] = await Promise.all([
     ApiClient.login(stack.baseUrl, 'officer'),
     ApiClient.login(stack.baseUrl, 'staff.drc'),
@@ -58,7 +58,7 @@ const applicationsNamed = async (name: string) =>
 
 const workflowExists = async (applicationId: string) => {
   try {
-    await stack.env.client.workflow.getHandle(`application-${applicationId}`).describe();
+    await stack.client.workflow.getHandle(`application-${applicationId}`).describe();
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -145,7 +145,11 @@ describe('when the workflow cannot be started at launch', () => {
     const name = `中断申报-${Date.now()}`;
     const key = `died-${Date.now()}`;
     // A Temporal whose start never answers: the request hangs after its commit, as if its process died there.
-    const hanging = new Client({ connection: stack.env.connection, namespace: stack.env.namespace ?? 'default' });
+    const hanging = new Client({
+      connection: stack.env.connection,
+      namespace: stack.env.namespace ?? 'default',
+      dataConverter: stack.client.options.dataConverter,
+    });
     let release!: (err: Error) => void;
     const never = new Promise<never>((_resolve, reject) => (release = reject));
     void never.catch(() => undefined);

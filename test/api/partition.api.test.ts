@@ -3,12 +3,14 @@
 // server is back the same request, retried under its Idempotency-Key, is applied exactly once.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { createApp } from '../../api/app';
 import { prepareDatabase } from '../../api/bootstrap';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { dataConverterFor } from '../../lib/payload-codec';
 import { createWorker } from '../../workers/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startDevServerProcess, type DevServerProcess } from '../helpers/dev-server-process';
@@ -40,9 +42,15 @@ beforeAll(async () => {
     taskQueue,
     db: db.db,
     workdaySeconds: undefined,
+    payloadKeys: config.payloadKeys,
   });
   workerRun = worker.run();
-  const app = createApp({ config, db: db.db, temporal: temporal.client, log });
+  const client = new Client({
+    connection: temporal.client.connection,
+    namespace: temporal.namespace,
+    dataConverter: dataConverterFor(config.payloadKeys),
+  });
+  const app = createApp({ config, db: db.db, temporal: client, log });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -227,7 +227,7 @@ describe('conflicting actions at the same moment', () => {
   it('when a step workflow is terminated, then the step shows failed, the supervisor sees it and the officer can still withdraw or start it again', async () => {
     for (const next of ['withdraw', 'resubmit'] as const) {
       const { appId, stepId } = await launchFiling();
-      await stack.env.client.workflow.getHandle(stepWorkflowId(appId, 'PROJECT-FILING')).terminate('operator error');
+      await stack.client.workflow.getHandle(stepWorkflowId(appId, 'PROJECT-FILING')).terminate('operator error');
       const app = await eventually(async () => {
         const a = (await officer.get(`/api/applications/${appId}`)).body;
         return a.status === 'needs_attention' && a.steps[0].status === 'failed' && a;

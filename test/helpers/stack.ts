@@ -2,6 +2,7 @@
 // Express app on a random port. Users sign in through the API like everyone else.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
@@ -9,6 +10,7 @@ import { createApp } from '../../api/app';
 import { prepareDatabase } from '../../api/bootstrap';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { dataConverterFor } from '../../lib/payload-codec';
 import { createWorker } from '../../workers/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createDevServerEnv } from './temporal';
@@ -18,6 +20,8 @@ export interface Stack {
   app: Express;
   db: TestDatabase;
   env: TestWorkflowEnvironment;
+  /** A client with the project's payload codec, as the API has (env.client sends plain payloads). */
+  client: Client;
   config: Config;
   taskQueue: string;
   stop(): Promise<void>;
@@ -39,9 +43,15 @@ export async function startStack(overrides: Partial<Config> = {}): Promise<Stack
     taskQueue,
     db: db.db,
     workdaySeconds: config.workdaySeconds,
+    payloadKeys: config.payloadKeys,
   });
   const workerRun = worker.run();
-  const app = createApp({ config, db: db.db, temporal: env.client, log });
+  const client = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: dataConverterFor(config.payloadKeys),
+  });
+  const app = createApp({ config, db: db.db, temporal: client, log });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -51,6 +61,7 @@ export async function startStack(overrides: Partial<Config> = {}): Promise<Stack
     app,
     db,
     env,
+    client,
     config,
     taskQueue,
     stop: async () => {
