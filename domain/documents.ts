@@ -83,6 +83,22 @@ export function documentTitle(kind: DocumentKind, refusalStage: RefusalStage = '
 export const RECONSIDERATION_DAYS = 60;
 export const LITIGATION_MONTHS = 6;
 
+/** A document as the API lists it (GET /api/applications/:id/documents). */
+export interface DocumentView {
+  /** Also its number (文书编号). */
+  id: string;
+  kind: DocumentKind;
+  title: string;
+  stepId?: string;
+  /** When its event happened: the document's date. */
+  issuedAt: string;
+  /** SHA-256 of the PDF, as recorded in the timeline's document_issued event. */
+  sha256: string;
+  sizeBytes: number;
+  supersedes?: string;
+  supersededBy?: string;
+}
+
 // ——— Facts and layout ———
 
 /** What every document names: the center, the case, the applicant and the project. */

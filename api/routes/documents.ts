@@ -3,6 +3,7 @@
 // the application; anyone else gets 404, as if there were none.
 import { z } from 'zod';
 import { documentsRepo, type DocumentMeta } from '../../db/repositories/documents';
+import type { DocumentView } from '../../domain/documents';
 import { scopes } from '../access';
 import { IdParams } from '../schemas';
 import { defineRoute, type AnyRoute } from './define';
@@ -12,18 +13,6 @@ const READERS = ['officer', 'staff', 'supervisor', 'admin'] as const;
 const DocumentIdParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'malformed document id'),
 });
-
-export interface DocumentView {
-  id: string;
-  kind: DocumentMeta['kind'];
-  title: string;
-  stepId?: string;
-  issuedAt: string;
-  sha256: string;
-  sizeBytes: number;
-  supersedes?: string;
-  supersededBy?: string;
-}
 
 export const toDocumentView = (d: DocumentMeta): DocumentView => ({
   id: d.id,
