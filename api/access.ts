@@ -3,10 +3,11 @@
 // Routes declare their scope (api/routes/define.ts); the mount resolves it before the handler runs
 // and hands the handler what it loaded, so no handler checks scope by hand.
 import { applicationsRepo } from '../db/repositories/applications';
+import { documentsRepo } from '../db/repositories/documents';
 import { sessionsRepo } from '../db/repositories/sessions';
 import { stepsRepo } from '../db/repositories/steps';
 import { supervisionRepo } from '../db/repositories/supervision';
-import type { ApplicationRow, CaseRow, SessionRow, StepRow } from '../db/schema';
+import type { ApplicationRow, CaseRow, DocumentRow, SessionRow, StepRow } from '../db/schema';
 import type { Config } from '../lib/config';
 import type { UserView } from './auth';
 import type { AppDeps } from './deps';
@@ -19,9 +20,11 @@ import type { StepViewerOf } from './views';
  * - owner: officers act on applications they launched (unless OFFICERS_SHARE_APPLICATIONS);
  * - readable: staff read an application only when it has a step of their department;
  * - self: the caller's own data;
+ * - readable-hidden: as readable, but a caller who may not read it gets 404, as if it did not exist
+ *   (the center's documents: whether a case has papers is not told to others);
  * - none: nothing beyond the role.
  */
-export type ScopeName = 'none' | 'department' | 'owner' | 'readable' | 'self';
+export type ScopeName = 'none' | 'department' | 'owner' | 'readable' | 'self' | 'readable-hidden';
 
 export interface ScopeInput {
   deps: AppDeps;
@@ -191,5 +194,25 @@ export const scopes = {
     const steps = await stepsRepo.listByApplication(input.deps.db, application.id);
     if (!canReadApplication(user, steps)) throw forbidden('this application has no step of your department');
     return { application, steps };
+  }),
+
+  /** The application `:id`, for those who may read it; 404 for everyone else, as if it did not exist. */
+  hiddenReadableApplication: scope('readable-hidden', async (input): Promise<ApplicationRow> => {
+    const user = caller(input);
+    const application = await applicationsRepo.find(input.deps.db, idParam(input));
+    const steps = application ? await stepsRepo.listByApplication(input.deps.db, application.id) : [];
+    if (!application || !canReadApplication(user, steps)) throw notFound('application');
+    return application;
+  }),
+
+  /** The document `:id`, for those who may read its application; 404 for everyone else. */
+  readableDocument: scope('readable-hidden', async (input): Promise<DocumentRow> => {
+    const user = caller(input);
+    const id = idParam(input);
+    const applicationId = await documentsRepo.applicationOf(input.deps.db, id);
+    const steps = applicationId ? await stepsRepo.listByApplication(input.deps.db, applicationId) : [];
+    const document = applicationId && canReadApplication(user, steps) && (await documentsRepo.find(input.deps.db, id));
+    if (!document) throw notFound('document');
+    return document;
   }),
 };

@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createDocsRouter } from './openapi';
+import { redactUrl } from '../lib/logger';
 import { projectRoot } from '../lib/paths';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
@@ -29,6 +30,8 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // GET /api/public/progress carries the query password in its query string.
+      serializers: { req: (req: { url?: string }) => ({ ...req, url: redactUrl(req.url) }) },
     }),
   );
   // CORS stays closed unless the center lists the origins that may call the API from a browser.

@@ -1,12 +1,14 @@
 // Housekeeping that every API process runs beside the HTTP server: starting launches whose
-// workflow never started, and purging old idempotency keys. Every job is safe to run in several
-// API replicas at once: a workflow start uses the business id (a second start attaches to the
-// first), a purge deletes what is old.
+// workflow never started, issuing the center's documents, and purging old idempotency keys. Every
+// job is safe to run in several API replicas at once: a workflow start uses the business id (a
+// second start attaches to the first), the documents issuer leases each event to one replica and
+// stores its documents once, a purge deletes what is old.
 import { applicationsRepo } from '../db/repositories/applications';
 import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
+import { issueDocuments } from './services/documents';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -14,6 +16,8 @@ export interface BackgroundJobs {
 
 const RECOVER_EVERY_MS = 30_000;
 const PURGE_EVERY_MS = 3600_000;
+/** The documents outbox is read this often (an idle read is one indexed query). */
+const ISSUE_DOCUMENTS_EVERY_MS = 2_000;
 /** A launch younger than this may still be starting its workflow in the request that made it. */
 const LAUNCH_GRACE_MS = 5_000;
 const RECOVER_BATCH = 100;
@@ -81,6 +85,8 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
   const jobs = [
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
+    // The center's documents of every event that issues one (api/services/documents.ts).
+    every(deps, 'issuing documents', ISSUE_DOCUMENTS_EVERY_MS, () => issueDocuments(deps)),
     // A failed-sign-in window that has ended locks nothing any more.
     every(deps, 'purging ended sign-in lockout windows', PURGE_EVERY_MS, () =>
       loginFailuresRepo.purgeExpired(deps.db, new Date(Date.now() - deps.config.loginLockoutSeconds * 1000)),

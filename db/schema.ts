@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
 import type { SessionKind, SessionOpinion, StepPause } from '../domain/projection';
+import type { DocumentKind } from '../domain/documents';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -216,6 +217,38 @@ export interface CaseNumberCountersTable {
   last_serial: number;
 }
 
+/** An issued document (受理通知书 …): its PDF and hash, never changed; see domain/documents.ts. */
+export interface DocumentsTable {
+  /** Also the document number printed on it: <case number>-<kind abbreviation>-<n>. */
+  id: string;
+  application_id: string;
+  step_id: string | null;
+  kind: DocumentKind;
+  title: string;
+  /** The event that issued it (events.event_id) and its position in the log. */
+  source_event_id: string;
+  source_event_seq: number;
+  /** When the event happened: the document's date. */
+  issued_at: Timestamp;
+  created_at: CreatedAt;
+  sha256: string;
+  size_bytes: number;
+  pdf: Buffer;
+  /** The earlier document of the same kind for the same step that this one replaces. */
+  supersedes: string | null;
+}
+
+/** The documents outbox: events that issue documents, enqueued by a trigger on the event log. */
+export interface DocumentQueueTable {
+  event_id: string;
+  event_seq: number;
+  application_id: string;
+  leased_until: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  enqueued_at: CreatedAt;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -231,6 +264,8 @@ export interface Database {
   audit_log: AuditLogTable;
   login_failures: LoginFailuresTable;
   case_number_counters: CaseNumberCountersTable;
+  documents: DocumentsTable;
+  document_queue: DocumentQueueTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -243,3 +278,4 @@ export type SessionRow = Selectable<JointSessionsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;

@@ -37,6 +37,16 @@ export function queryPasswordFrom(randomBytes: Uint8Array): string {
   throw new Error('not enough usable random bytes for a query password');
 }
 
-/** What people type: spaces, lower case and the dash-less form are accepted. */
-export const normalizeCaseNo = (raw: string): string => raw.trim().toUpperCase().replace(/\s+/g, '');
-export const normalizeQueryPassword = (raw: string): string => raw.trim().toUpperCase().replace(/\s+/g, '');
+/** Full-width letters, digits and dashes (a Chinese input method's) as their ASCII forms. */
+const halfWidth = (raw: string): string =>
+  raw
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u2010-\u2015\u2212]/g, '-');
+
+/** What people type: spaces, lower case, full-width characters and the dash-less form (GH2026000123) are accepted. */
+export const normalizeCaseNo = (raw: string): string => {
+  const s = halfWidth(raw).toUpperCase().replace(/\s+/g, '');
+  const bare = /^([A-Z]{2,6})(\d{4})(\d{6})$/.exec(s);
+  return bare ? `${bare[1]}-${bare[2]}-${bare[3]}` : s;
+};
+export const normalizeQueryPassword = (raw: string): string => halfWidth(raw).toUpperCase().replace(/\s+/g, '');

@@ -59,6 +59,10 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /** The center's name as printed on its documents. */
+  CENTER_NAME: z.string().trim().min(2).max(60).default('根河市政务服务中心'),
+  /** Where the public reaches the web UI (the QR code on the acceptance notice); default this API's own origin. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
   YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
@@ -107,6 +111,10 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
   readonly publicLookupLimit: AttemptLimit;
+  /** The center's name on its documents (CENTER_NAME). */
+  readonly centerName: string;
+  /** The public web UI's origin, without a trailing slash (PUBLIC_BASE_URL, else http://localhost:PORT). */
+  readonly publicBaseUrl: string;
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
 }
@@ -176,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
       windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,
     }),
+    centerName: e.CENTER_NAME,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,
       yellowDaysLeft: e.YELLOW_DAYS_LEFT,

@@ -8,8 +8,10 @@ import { authRoutes } from './auth';
 import { calendarRoutes } from './calendar';
 import { mountRoutes, type AnyRoute } from './define';
 import { departmentRoutes } from './departments';
+import { documentRoutes } from './documents';
 import { matterRoutes } from './matters';
 import { notificationRoutes } from './notifications';
+import { publicRoutes } from './public';
 import { sessionRoutes } from './sessions';
 import { stepRoutes } from './steps';
 import { supervisionRoutes } from './supervision';
@@ -29,6 +31,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...sessionRoutes,
   ...stepRoutes,
   ...supervisionRoutes,
+  ...documentRoutes,
+  ...publicRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -9,6 +9,7 @@ import * as m0006 from './2026_11_30_0006_login_failures';
 import * as m0007 from './2026_11_30_0007_notice_codes';
 import * as m0008 from './2026_11_30_0008_board_index';
 import * as m0010 from './2026_11_30_0010_case_numbers';
+import * as m0011 from './2026_11_30_0011_documents';
 import * as m0019 from './2026_11_30_0019_read_path_indexes';
 
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0007_notice_codes': m0007,
   '2026_11_30_0008_board_index': m0008,
   '2026_11_30_0010_case_numbers': m0010,
+  '2026_11_30_0011_documents': m0011,
   '2026_11_30_0019_read_path_indexes': m0019,
 };

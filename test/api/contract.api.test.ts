@@ -132,10 +132,12 @@ const CALLERS: Caller[] = [
 ];
 
 /** What the table says this caller must get on this route: allowed, or the denial status. */
-function expected(spec: RouteSpec, c: Caller): 'allowed' | 401 | 403 {
+function expected(spec: RouteSpec, c: Caller): 'allowed' | 401 | 403 | 404 {
   if (spec.access === 'public') return 'allowed';
   if (c.role === null) return 401;
   if (spec.access !== 'user' && !spec.access.includes(c.role)) return 403;
+  // Documents: whoever may not read the application is told nothing exists.
+  if (c.role === 'staff' && c.department !== 'DRC' && spec.scope.name === 'readable-hidden') return 404;
   if (
     c.role === 'staff' &&
     c.department !== 'DRC' &&
@@ -203,7 +205,9 @@ describe('authorization matrix (from the route declarations)', () => {
         const got = r.status;
         const ok = got < 500 && (want === 'allowed' ? got !== 401 && got !== 403 && got !== 404 : got === want);
         const allowedNotFound =
-          want === 'allowed' && got === 404 && /supervision case|calendar entry/.test(r.body?.error?.message ?? '');
+          want === 'allowed' &&
+          got === 404 &&
+          /supervision case|calendar entry|document not found/.test(r.body?.error?.message ?? '');
         if (!ok && !allowedNotFound)
           failures.push(
             `${spec.method.toUpperCase()} ${spec.path} as ${caller.name}: ${got} (expected ${want}) ${JSON.stringify(r.body?.error ?? '')}`,

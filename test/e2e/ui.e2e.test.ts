@@ -9,7 +9,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../lib/paths';
 import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
-import { creditCode } from '../helpers/fixtures';
+import { issueDocuments } from '../../api/services/documents';
+import { createLogger } from '../../lib/logger';
+import { applicationBody, creditCode } from '../helpers/fixtures';
 
 const ARTIFACTS = path.join(projectRoot(), 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
@@ -314,5 +316,70 @@ describe('the web UI for joint sessions, the catalog and statistics', () => {
     await supervisor.waitForSelector('td:has-text("发展和改革委员会")');
     await supervisor.waitForSelector('figure svg circle');
     await shot(supervisor, 'supervisor-stats');
+  });
+});
+
+describe('the public side', () => {
+  it('when the investor looks the case up on a phone, then a wrong password is told plainly and the steps show; the officer hands over the password and opens the documents', async () => {
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    const created = (await officerApi.post('/api/applications', applicationBody(['PROJECT-FILING']))).body;
+    const drcApi = await ApiClient.login(stack.baseUrl, 'staff.drc');
+    expect((await drcApi.post(`/api/steps/${created.id}-PROJECT-FILING/accept`)).status).toBe(200);
+
+    // The QR code of the acceptance notice opens the page with the case number filled in.
+    const phone = await (
+      await browser.newContext({
+        viewport: { width: 375, height: 740 },
+        locale: 'zh-CN',
+        isMobile: true,
+        hasTouch: true,
+      })
+    ).newPage();
+    await phone.goto(`${stack.baseUrl}/progress?caseNo=${created.caseNo}`);
+    expect(await phone.inputValue('input[name=caseNo]')).toBe(created.caseNo);
+    const wrong = created.queryPassword === '222222' ? '333333' : '222222';
+    await phone.fill('input[name=password]', wrong);
+    await phone.click('button:has-text("查询")');
+    await phone.waitForSelector('[data-failure=notFound]');
+    expect(await phone.textContent('[role=alert]')).toContain('办件编号或查询密码不正确');
+    await phone.fill('input[name=password]', created.queryPassword.toLowerCase());
+    await phone.click('button:has-text("查询")');
+    await phone.waitForSelector('.public-steps li[data-status=in_review]');
+    const text = (await phone.textContent('.public-result')) ?? '';
+    for (const s of [
+      '根河光伏电站项目',
+      created.caseNo,
+      '企业投资项目备案',
+      '发展和改革委员会',
+      '审查中',
+      '受理时间',
+    ]) {
+      expect(text).toContain(s);
+    }
+    expect(text).not.toContain('根河新能源有限公司');
+    // Nothing wider than the phone; the password never goes into the address.
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= 375')).toBe(true);
+    expect(phone.url()).not.toContain(created.queryPassword);
+    fs.mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'public-progress-phone.png'), fullPage: true });
+
+    // The officer: the case number and query password to hand over, and the acceptance notice as a PDF.
+    await issueDocuments({ db: stack.db.db, config: stack.config, log: createLogger('silent') });
+    const officer = await signIn('officer');
+    await officer.goto(`${stack.baseUrl}/applications/${created.id}`);
+    expect(await officer.textContent('[data-query-password]')).toBe(created.queryPassword);
+    await officer.waitForSelector('tr[data-kind=acceptance_notice]');
+    const [download] = await Promise.all([
+      officer.waitForEvent('download'),
+      officer.click('tr[data-kind=acceptance_notice] button:has-text("下载")'),
+    ]);
+    expect(download.suggestedFilename()).toBe(`受理通知书-${created.caseNo}-SL-1.pdf`);
+    expect(
+      fs
+        .readFileSync((await download.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    await officer.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'officer-documents.png'), fullPage: true });
   });
 });

@@ -10,6 +10,9 @@ describe('case numbers', () => {
   it('reads prefix, year and a six-digit serial', () => {
     expect(formatCaseNo(2026, 123)).toBe('GH-2026-000123');
     expect(normalizeCaseNo(' gh-2026-000123 ')).toBe('GH-2026-000123');
+    // The forms people type on a phone: without dashes, or in full width from a Chinese input method.
+    expect(normalizeCaseNo('gh2026000123')).toBe('GH-2026-000123');
+    expect(normalizeCaseNo('ＧＨ－２０２６－０００１２３')).toBe('GH-2026-000123');
   });
 
   it('numbers a case in the Beijing year: 31 December 17:00 UTC is already 1 January in Beijing', () => {

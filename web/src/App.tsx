@@ -10,6 +10,7 @@ import { CashierPage } from './pages/Cashier';
 import { GuidePage } from './pages/Guide';
 import { LoginPage } from './pages/Login';
 import { NotificationsPage } from './pages/Notifications';
+import { ProgressPage } from './pages/Progress';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
 import { InboxPage, StepPage } from './pages/Staff';
 import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
@@ -74,6 +75,7 @@ export function App() {
         </Link>
         <nav>
           <NavLink to="/guide">{t('nav.guide')}</NavLink>
+          <NavLink to="/progress">{t('nav.progress')}</NavLink>
           {user &&
             [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>
@@ -103,6 +105,7 @@ export function App() {
         <Routes>
           <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
           <Route path="/guide" element={<GuidePage />} />
+          <Route path="/progress" element={<ProgressPage />} />
           <Route
             path="/login"
             element={

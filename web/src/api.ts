@@ -181,3 +181,19 @@ export function request<M extends Method, P extends PathFor<M>>(
   const o = (options ?? {}) as { params?: object; query?: object; body?: unknown };
   return send(method, url(path, o.params, o.query), o.body) as Promise<AnswerOf<M, P>>;
 }
+
+/**
+ * A file the API serves to the signed-in user (a document's PDF), as a Blob: fetched with the
+ * token (a plain link would carry none). Errors as `request` throws them; a 401 signs out.
+ */
+export async function fetchFile(path: string): Promise<Blob> {
+  const token = sessionStorage.getItem(TOKEN);
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (res.ok) return res.blob();
+  if (res.status === 401 && token) {
+    session.clear();
+    for (const listener of [...signedOut]) listener();
+  }
+  const data: unknown = await res.json().catch(() => undefined);
+  throw new ApiError(res.status, isErrorBody(data) ? data.error : { code: 'internal', message: res.statusText });
+}

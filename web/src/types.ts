@@ -6,8 +6,10 @@
 import type { ApplicationStatus, Light, Role, StepStatus } from '../../domain/model';
 import type { StepAction } from '../../domain/step-rules';
 import type { StepView } from '../../api/views';
+import type { DocumentView } from '../../domain/documents';
+import type { PublicProgress } from '../../domain/public-progress';
 
-export type { ApplicationStatus, Light, Role, StepAction, StepStatus };
+export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
 
 export interface User {
   id: string;
@@ -27,6 +29,8 @@ export interface Application {
   investor: { name: string; creditCode: string; contactName: string; phone: string };
   createdAt: string;
   caseNo?: string;
+  /** For the officer, supervisors and admins: the investor's password of the public progress lookup. */
+  queryPassword?: string;
   steps: Step[];
 }
 
@@ -158,4 +162,6 @@ export interface Answers {
   'GET /api/calendar': CalendarAnswer;
   'GET /api/users': User[];
   'GET /api/notifications': Notification[];
+  'GET /api/applications/{id}/documents': DocumentView[];
+  'GET /api/public/progress': PublicProgress;
 }

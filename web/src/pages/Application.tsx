@@ -13,6 +13,7 @@ import {
   useFieldError,
   useLoad,
 } from '../components';
+import { CaseCredentials, DocumentsPanel } from '../DocumentsPanel';
 import { StepActions } from '../StepActions';
 import zhCN from '../locales/zh-CN';
 import type { Matter, Step } from '../types';
@@ -95,6 +96,7 @@ export function ApplicationPage({ user }: { user: User }) {
       <p className="muted">
         {app.investor.name} · {app.investor.creditCode} · {formatTime(app.createdAt)}
       </p>
+      <CaseCredentials app={app} />
       <ErrorBox error={error} fields={['reason', 'note']} />
       {officer && open && (
         <div className="toolbar">
@@ -231,6 +233,10 @@ export function ApplicationPage({ user }: { user: User }) {
         </div>
       )}
       <SessionsPanel applicationId={app.id} user={user} canSchedule={officer && open} />
+      <DocumentsPanel
+        applicationId={app.id}
+        matterName={(stepId) => app.steps.find((s) => s.id === stepId)?.matterName ?? stepId}
+      />
       <h2>{t('fields.timeline')}</h2>
       <ol className="timeline">
         {timeline.map((e, i) => (
