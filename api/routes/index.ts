@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps';
 import { applicationRoutes } from './applications';
 import { authRoutes } from './auth';
 import { calendarRoutes } from './calendar';
+import { deliveryRoutes } from './deliveries';
 import { mountRoutes, type AnyRoute } from './define';
 import { departmentRoutes } from './departments';
 import { matterRoutes } from './matters';
@@ -29,6 +30,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...sessionRoutes,
   ...stepRoutes,
   ...supervisionRoutes,
+  ...deliveryRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -39,7 +39,8 @@ export const userRoutes = [
     tag: 'admin',
     access: ['admin'],
     scope: scopes.none,
-    handler: async ({ deps }) => (await usersRepo.list(deps.db)).map(toUserView),
+    handler: async ({ deps }) =>
+      (await usersRepo.list(deps.db)).map((u) => ({ ...toUserView(u), email: u.email, notifyBy: u.notify_by })),
   }),
 
   defineRoute({
