@@ -17,7 +17,10 @@ const optionalUrl = (protocols: string[], example: string) =>
     z
       .string()
       .url(`must be a URL such as ${example}`)
-      .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.join(' or ')}//`)
+      .refine(
+        (u) => URL.canParse(u) && protocols.includes(new URL(u).protocol),
+        `must start with ${protocols.join(' or ')}//`,
+      )
       .optional(),
   );
 
