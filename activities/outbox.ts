@@ -39,7 +39,12 @@ export async function enqueueDeliveries(
     notifications: InsertedNotification[];
   },
 ): Promise<void> {
-  if (!c.eventIsNew && c.notifications.length === 0) return;
+  // Most changes tell nobody outside the app: no reads then, on the projections' hot path.
+  const mayTellInvestor =
+    c.eventIsNew &&
+    c.stepId !== null &&
+    investorMessagesFor(c.event.type, { feeAmountFen: 0, feePaid: true }).length > 0;
+  if (!mayTellInvestor && c.notifications.length === 0) return;
   const app = await applicationsRepo.find(trx, c.applicationId);
   if (!app) return;
   const ref = applicationRef(app);
@@ -70,7 +75,7 @@ export async function enqueueDeliveries(
   }
 
   const phone = text(app.investor.phone);
-  if (c.eventIsNew && c.stepId && phone) {
+  if (mayTellInvestor && c.stepId && phone) {
     const step = await stepsRepo.find(trx, c.stepId);
     if (step) {
       const detail = c.event.detail;

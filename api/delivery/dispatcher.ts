@@ -17,7 +17,9 @@
 //    the same message. A dispatcher whose lease was overtaken cannot record over the new claim
 //    (the token no longer matches).
 // The lease is longer than a send may take (config: DELIVERY_LEASE_SECONDS > DELIVERY_SEND_TIMEOUT_SECONDS),
-// so a live sender is never overtaken; only a dead or stuck one is.
+// so a live sender is never overtaken; only a dead or stuck one is. A send that times out counts
+// as failed and is retried after its backoff, under the same id: if it did get through late, the
+// idempotency key again keeps the recipient from a second message.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { deliveriesRepo } from '../../db/repositories/deliveries';
