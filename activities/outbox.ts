@@ -18,9 +18,9 @@ import type { ApplicationRow } from '../db/schema';
 
 type Db = Parameters<typeof deliveriesRepo.enqueue>[0];
 
-/** How a message names the application: its case number once it has one, else its id. */
+/** How a message names the application: its case number (the one printed on the acceptance notice). */
 export const applicationRef = (app: ApplicationRow): ApplicationRef => ({
-  caseRef: app.id,
+  caseRef: app.case_no,
   projectName: app.project.name,
 });
 

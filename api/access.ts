@@ -63,6 +63,13 @@ export function canReadApplication(user: UserView, steps: StepRow[]): boolean {
 export const ownsApplication = (user: UserView, officerId: string, config: Config): boolean =>
   user.role === 'officer' && (officerId === user.id || config.officersShareApplications);
 
+/**
+ * The query password goes to those who hand it to the investor (the officer) or answer for the case
+ * (supervisors, admins); department staff see the case number only.
+ */
+export const readsQueryPassword = (user: UserView): boolean =>
+  user.role === 'officer' || user.role === 'supervisor' || user.role === 'admin';
+
 /** The caller as a Step view sees them (what they may do on it): `toStepView(row, viewer)`. */
 export const stepViewer = (user: UserView, ownsApp: boolean, config: Config): StepViewerOf => ({
   role: user.role,

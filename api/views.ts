@@ -139,6 +139,10 @@ export const toSessionView = (s: SessionRow) => ({
 
 export interface ApplicationSummary {
   id: string;
+  /** The human case number printed on the acceptance notice (GH-2026-000123). */
+  caseNo: string;
+  /** The public progress lookup's password: only for those who may hand it to the investor. */
+  queryPassword?: string;
   status: ApplicationRow['status'];
   project: ApplicationRow['project'];
   investor: ApplicationRow['investor'];
@@ -147,8 +151,10 @@ export interface ApplicationSummary {
   updatedAt: string;
 }
 
-export const toApplicationSummary = (a: ApplicationRow): ApplicationSummary => ({
+export const toApplicationSummary = (a: ApplicationRow, withQueryPassword = false): ApplicationSummary => ({
   id: a.id,
+  caseNo: a.case_no,
+  ...(withQueryPassword ? { queryPassword: a.query_password } : {}),
   status: a.status,
   project: a.project,
   investor: a.investor,

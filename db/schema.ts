@@ -68,6 +68,10 @@ export interface ApplicationsTable {
   project: Json<ProjectInfo>;
   investor: Json<InvestorInfo>;
   officer_id: string;
+  /** The human case number (GH-2026-000123), sequential per Beijing year; see domain/case-number.ts. */
+  case_no: string;
+  /** The query password of the public progress lookup, printed on the acceptance notice. */
+  query_password: string;
   /** Null until the application's workflow is known to be started (launch recovery starts the rest). */
   workflow_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Highest workflow projection sequence applied; older projections are ignored. */
@@ -211,6 +215,12 @@ export interface LoginFailuresTable {
   window_started_at: Timestamp;
 }
 
+/** The last case serial given per Beijing year (case numbers are never reused). */
+export interface CaseNumberCountersTable {
+  year: number;
+  last_serial: number;
+}
+
 /** How a user hears of their notices beyond the in-app list. */
 export type NotifyBy = 'in_app' | 'email';
 export type DeliveryChannel = 'email' | 'sms';
@@ -266,6 +276,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   login_failures: LoginFailuresTable;
+  case_number_counters: CaseNumberCountersTable;
   deliveries: DeliveriesTable;
   notification_reads: NotificationReadsTable;
 }

@@ -10,7 +10,7 @@ import type { NoticeCode, NoticeParams } from './notices';
 export const CENTER_NAME = '行政审批服务中心';
 
 export interface ApplicationRef {
-  /** The application's human case number when it has one, else its id. */
+  /** The application's human case number (GH-2026-000123). */
   caseRef: string;
   projectName: string;
 }

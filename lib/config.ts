@@ -5,6 +5,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from '../workflows/shared';
 
+/** At most `maxFailures` failed attempts per key within a window of `windowSeconds`. */
+export interface AttemptLimit {
+  readonly maxFailures: number;
+  readonly windowSeconds: number;
+}
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
@@ -55,6 +61,13 @@ const EnvSchema = z.object({
   OFFICERS_SHARE_APPLICATIONS: flag,
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
+  /** Failed lookups by case number + password (progress, ratings, complaints) per address and per case. */
+  PUBLIC_LOOKUP_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  PUBLIC_LOOKUP_WINDOW_SECONDS: z.coerce
     .number()
     .int()
     .positive()
@@ -120,6 +133,7 @@ export interface Config {
   readonly officersShareApplications: boolean;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
+  readonly publicLookupLimit: AttemptLimit;
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
   /** SMTP server of the email channel (may carry credentials: never logged); undefined = email off. */
@@ -185,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+    publicLookupLimit: Object.freeze({
+      maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
+      windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,
+    }),
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,
       yellowDaysLeft: e.YELLOW_DAYS_LEFT,

@@ -16,7 +16,7 @@ import {
   stepWorkflowId,
   withdrawUpdate,
 } from '../../workflows/shared';
-import { ownsApplication, scopes, stepViewer } from '../access';
+import { ownsApplication, readsQueryPassword, scopes, stepViewer } from '../access';
 import { asActor, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, unavailable } from '../errors';
@@ -30,8 +30,12 @@ import {
   SessionBody,
   WithdrawBody,
 } from '../schemas';
-import { applicationServiceDeps, launchApplication, planFromCatalog } from '../services/applications';
-import { callTemporal } from '../temporal-call';
+import {
+  applicationServiceDeps,
+  launchApplication,
+  planFromCatalog,
+  updateApplication,
+} from '../services/applications';
 import { toApplicationSummary, toSessionView, toStepView, withRemaining, type StepViewerOf } from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
@@ -62,7 +66,7 @@ async function applicationWithSteps(
 ) {
   const viewer = stepViewer(officer, true, deps.config);
   return {
-    ...toApplicationSummary((await applicationsRepo.find(from, id))!),
+    ...toApplicationSummary((await applicationsRepo.find(from, id))!, readsQueryPassword(officer)),
     steps: (await stepsRepo.listByApplication(from, id)).map((s) => toStepView(s, viewer)),
   };
 }
@@ -70,8 +74,6 @@ async function applicationWithSteps(
 /** The Temporal Web UI page of a workflow, for supervisors following a case into the engine. */
 const workflowLink = (deps: AppDeps, workflowId: string) =>
   `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.config.temporalNamespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
-
-const appHandle = (deps: AppDeps, id: string) => deps.temporal.workflow.getHandle(applicationWorkflowId(id));
 
 export const applicationRoutes: AnyRoute[] = [
   // The plan as the wizard shows it before launch: prerequisites added, levels, the critical path.
@@ -160,7 +162,7 @@ export const applicationRoutes: AnyRoute[] = [
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       });
-      return { items: items.map(toApplicationSummary), total, page: query.page, pageSize: query.pageSize };
+      return { items: items.map((a) => toApplicationSummary(a)), total, page: query.page, pageSize: query.pageSize };
     },
   }),
 
@@ -176,7 +178,7 @@ export const applicationRoutes: AnyRoute[] = [
       const viewer = stepViewer(user, ownsApplication(user, application.officer_id, deps.config), deps.config);
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       return {
-        ...toApplicationSummary(application),
+        ...toApplicationSummary(application, readsQueryPassword(user)),
         steps: stepsFor(user, steps, viewer).map((s) => ('deadline' in s ? withRemaining(s, time) : s)),
       };
     },
@@ -221,12 +223,10 @@ export const applicationRoutes: AnyRoute[] = [
     body: WithdrawBody,
     idempotent: true,
     handler: async ({ deps, user, body, resource: application, updateId }) => {
-      await callTemporal(deps, () =>
-        appHandle(deps, application.id).executeUpdate(withdrawUpdate, {
-          args: [{ actor: asActor(user), reason: body.reason }],
-          updateId,
-        }),
-      );
+      await updateApplication(deps, application.id, withdrawUpdate, {
+        args: [{ actor: asActor(user), reason: body.reason }],
+        updateId,
+      });
       return applicationWithSteps(deps, user, application.id);
     },
   }),
@@ -242,12 +242,10 @@ export const applicationRoutes: AnyRoute[] = [
     body: ResubmitBody,
     idempotent: true,
     handler: async ({ deps, user, body, resource: application, updateId }) => {
-      await callTemporal(deps, () =>
-        appHandle(deps, application.id).executeUpdate(resubmitUpdate, {
-          args: [{ actor: asActor(user), ...body }],
-          updateId,
-        }),
-      );
+      await updateApplication(deps, application.id, resubmitUpdate, {
+        args: [{ actor: asActor(user), ...body }],
+        updateId,
+      });
       return applicationWithSteps(deps, user, application.id);
     },
   }),
@@ -286,19 +284,10 @@ export const applicationRoutes: AnyRoute[] = [
       }
       const count = (await sessionsRepo.listByApplication(deps.db, application.id)).length;
       const sessionId = `${application.id}-S${count + 1}-${randomBytes(2).toString('hex').toUpperCase()}`;
-      return callTemporal(deps, () =>
-        appHandle(deps, application.id).executeUpdate(scheduleSessionUpdate, {
-          args: [
-            {
-              actor: asActor(user),
-              sessionId,
-              ...body,
-              scheduledAt: new Date(body.scheduledAt).toISOString(),
-            },
-          ],
-          updateId,
-        }),
-      );
+      return updateApplication(deps, application.id, scheduleSessionUpdate, {
+        args: [{ actor: asActor(user), sessionId, ...body, scheduledAt: new Date(body.scheduledAt).toISOString() }],
+        updateId,
+      });
     },
   }),
 ];

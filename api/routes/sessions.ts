@@ -1,9 +1,9 @@
 // Joint sessions (联合踏勘 / 联审会): invited departments record opinions; the officer closes.
-import { applicationWorkflowId, closeSessionUpdate, recordOpinionUpdate } from '../../workflows/shared';
+import { closeSessionUpdate, recordOpinionUpdate } from '../../workflows/shared';
 import { scopes } from '../access';
 import { asActor } from '../auth';
 import { CloseSessionBody, OpinionBody, SessionIdParams } from '../schemas';
-import { callTemporal } from '../temporal-call';
+import { updateApplication } from '../services/applications';
 import { defineRoute, type AnyRoute } from './define';
 
 export const sessionRoutes: AnyRoute[] = [
@@ -18,14 +18,10 @@ export const sessionRoutes: AnyRoute[] = [
     body: OpinionBody,
     idempotent: true,
     handler: ({ deps, user, body, resource: session, updateId }) =>
-      callTemporal(deps, () =>
-        deps.temporal.workflow
-          .getHandle(applicationWorkflowId(session.application_id))
-          .executeUpdate(recordOpinionUpdate, {
-            args: [{ actor: asActor(user), sessionId: session.id, ...body }],
-            updateId,
-          }),
-      ),
+      updateApplication(deps, session.application_id, recordOpinionUpdate, {
+        args: [{ actor: asActor(user), sessionId: session.id, ...body }],
+        updateId,
+      }),
   }),
 
   defineRoute({
@@ -39,13 +35,9 @@ export const sessionRoutes: AnyRoute[] = [
     body: CloseSessionBody,
     idempotent: true,
     handler: ({ deps, user, body, resource: session, updateId }) =>
-      callTemporal(deps, () =>
-        deps.temporal.workflow
-          .getHandle(applicationWorkflowId(session.application_id))
-          .executeUpdate(closeSessionUpdate, {
-            args: [{ actor: asActor(user), sessionId: session.id, minutes: body.minutes }],
-            updateId,
-          }),
-      ),
+      updateApplication(deps, session.application_id, closeSessionUpdate, {
+        args: [{ actor: asActor(user), sessionId: session.id, minutes: body.minutes }],
+        updateId,
+      }),
   }),
 ];

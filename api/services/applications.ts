@@ -3,9 +3,12 @@
 // business id, so a repeated start is harmless; an application whose workflow did not start (Temporal
 // down, or the process died between the two) is started by `startApplicationWorkflow` from launch
 // recovery (api/background.ts).
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Kysely, Transaction } from 'kysely';
+import { queryPasswordFrom } from '../../domain/case-number';
 import { buildPlan, PlanError } from '../../domain/plan';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
@@ -20,7 +23,8 @@ import {
 } from '../../workflows/shared';
 import type { UserView } from '../auth';
 import type { AppDeps } from '../deps';
-import { badRequest, notFound } from '../errors';
+import { badRequest, HttpError, notFound } from '../errors';
+import { callTemporal } from '../temporal-call';
 import type { CreateApplicationInput } from '../schemas';
 
 export interface ApplicationServiceDeps {
@@ -132,8 +136,11 @@ export async function launchApplication(
   const now = new Date();
   const applicationId = await deps.db.transaction().execute(async (trx) => {
     const id = await applicationsRepo.nextId(trx, now);
+    const caseNo = await applicationsRepo.nextCaseNo(trx, now);
     await applicationsRepo.insert(trx, {
       id,
+      caseNo,
+      queryPassword: queryPasswordFrom(randomBytes(16)),
       officerId: officer.id,
       project: { ...input.project, code: input.project.code ?? null },
       investor: input.investor,
@@ -162,6 +169,7 @@ export async function launchApplication(
         at: now.toISOString(),
         actor: { id: officer.id, displayName: officer.displayName },
         detail: {
+          caseNo,
           matters: input.matters,
           addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
         },
@@ -176,5 +184,37 @@ export async function launchApplication(
     return { applicationId };
   } catch (err) {
     return { applicationId, startError: err };
+  }
+}
+
+/**
+ * An Update to an application's workflow. The route has found the application, so a workflow that
+ * is not found has closed (withdrawn or completed; its report is written before it closes): the
+ * answer is a 409 naming the application's status, never a 404 for an application that exists.
+ */
+export async function updateApplication<Ret, Args extends [unknown, ...unknown[]]>(
+  deps: AppDeps,
+  applicationId: string,
+  def: UpdateDefinition<Ret, Args>,
+  options: { args: Args; updateId?: string },
+): Promise<Ret> {
+  try {
+    return await callTemporal(deps, () =>
+      deps.temporal.workflow.getHandle(applicationWorkflowId(applicationId)).executeUpdate(def, options),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const status = (await applicationsRepo.find(deps.db, applicationId))?.status ?? 'closed';
+    throw new HttpError(
+      409,
+      'conflict',
+      `the application is ${status}`,
+      undefined,
+      {},
+      {
+        reason: 'application_closed',
+        params: { status },
+      },
+    );
   }
 }

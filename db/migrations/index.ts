@@ -8,8 +8,10 @@ import * as m0005 from './2026_11_30_0005_launch_outbox';
 import * as m0006 from './2026_11_30_0006_login_failures';
 import * as m0007 from './2026_11_30_0007_notice_codes';
 import * as m0008 from './2026_11_30_0008_board_index';
+import * as m0010 from './2026_11_30_0010_case_numbers';
 import * as m0014 from './2026_11_30_0014_notification_deliveries';
 import * as m0015 from './2026_11_30_0015_notification_reads';
+import * as m0019 from './2026_11_30_0019_read_path_indexes';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -20,6 +22,8 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0006_login_failures': m0006,
   '2026_11_30_0007_notice_codes': m0007,
   '2026_11_30_0008_board_index': m0008,
+  '2026_11_30_0010_case_numbers': m0010,
   '2026_11_30_0014_notification_deliveries': m0014,
   '2026_11_30_0015_notification_reads': m0015,
+  '2026_11_30_0019_read_path_indexes': m0019,
 };

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { beijingYear, formatCaseNo } from '../../domain/case-number';
 import type { ApplicationStatus, StepStatus } from '../../domain/model';
 import type { ApplicationReport } from '../../domain/projection';
 import type { ApplicationRow, Database, InvestorInfo, ProjectInfo } from '../schema';
@@ -19,6 +20,8 @@ export interface NewApplicationStep {
 
 export interface NewApplication {
   id: string;
+  caseNo: string;
+  queryPassword: string;
   officerId: string;
   project: ProjectInfo;
   investor: InvestorInfo;
@@ -35,6 +38,26 @@ export const applicationsRepo = {
   },
 
   /**
+   * The next case number of the Beijing year of `now`, taken inside the launch transaction: the
+   * counter row stays locked until it commits, so concurrent launches get consecutive numbers and
+   * a rolled-back launch gives its number back rather than leaving a hole.
+   */
+  async nextCaseNo(db: Db, now: Date): Promise<string> {
+    const year = beijingYear(now);
+    const row = await db
+      .insertInto('case_number_counters')
+      .values({ year, last_serial: 1 })
+      .onConflict((oc) => oc.column('year').doUpdateSet({ last_serial: sql`case_number_counters.last_serial + 1` }))
+      .returning('last_serial')
+      .executeTakeFirstOrThrow();
+    return formatCaseNo(year, row.last_serial);
+  },
+
+  findByCaseNo(db: Db, caseNo: string): Promise<ApplicationRow | undefined> {
+    return db.selectFrom('applications').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
+  },
+
+  /**
    * Inserts the application and its steps, its workflow not yet started (see `markWorkflowStarted`);
    * a second insert of the same id changes nothing.
    */
@@ -43,6 +66,8 @@ export const applicationsRepo = {
       .insertInto('applications')
       .values({
         id: a.id,
+        case_no: a.caseNo,
+        query_password: a.queryPassword,
         status: 'in_progress',
         project: JSON.stringify(a.project),
         investor: JSON.stringify(a.investor),
@@ -115,6 +140,7 @@ export const applicationsRepo = {
       query = query.where((eb) =>
         eb.or([
           eb('id', 'ilike', like),
+          eb('case_no', 'ilike', like),
           eb(sql`project->>'name'`, 'ilike', like),
           eb(sql`project->>'code'`, 'ilike', like),
         ]),

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Role } from '../../domain/model';
 import type { Database, NotifyBy, UserRow } from '../schema';
 
@@ -32,8 +32,6 @@ export const usersRepo = {
         display_name: u.displayName,
         role: u.role,
         department_code: u.departmentCode,
-        // A new user starts with nothing unread, not with every notice their role had so far.
-        notices_read_through: sql<number>`(select coalesce(max(id), 0) from notifications)`,
       })
       .onConflict((oc) => oc.column('username').doNothing())
       .executeTakeFirst();

@@ -215,3 +215,35 @@ describe('purging idempotency keys', () => {
     expect((await plan(['EIA-FORM'], newKey)).status).toBe(409);
   });
 });
+
+describe('case numbers and query passwords', () => {
+  it('when launches arrive at once, then each gets the next number of the year, none twice, and only readers who hand it out see the password', async () => {
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const launched = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => officer.post('/api/applications', bodyNamed(`编号测试-${i}`))),
+    );
+    for (const r of launched) expect(r.status).toBe(201);
+    const numbers = launched.map((r) => r.body.caseNo as string);
+    for (const no of numbers) expect(no).toMatch(new RegExp(`^GH-${year}-\\d{6}$`));
+    const serials = numbers.map((no) => Number(no.slice(-6))).sort((a, b) => a - b);
+    // Consecutive: none skipped, none given twice.
+    expect(serials).toEqual(serials.map((_, i) => serials[0]! + i));
+
+    const first = launched[0]!.body as { id: string; caseNo: string; queryPassword: string };
+    expect(first.queryPassword).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
+    const asOfficer = await officer.get(`/api/applications/${first.id}`);
+    expect(asOfficer.body).toMatchObject({ caseNo: first.caseNo, queryPassword: first.queryPassword });
+    const asStaff = await drc.get(`/api/applications/${first.id}`);
+    expect(asStaff.status).toBe(200);
+    expect(asStaff.body.caseNo).toBe(first.caseNo);
+    expect(asStaff.body).not.toHaveProperty('queryPassword');
+
+    // The number finds the application in the officer's search, and the timeline records it.
+    expect((await applicationsNamed(first.caseNo)).map((a) => a.id)).toEqual([first.id]);
+    const timeline = (await officer.get(`/api/applications/${first.id}/timeline`)).body as Array<{
+      type: string;
+      detail: { caseNo?: string };
+    }>;
+    expect(timeline.find((e) => e.type === 'application_created')?.detail.caseNo).toBe(first.caseNo);
+  });
+});

@@ -73,14 +73,18 @@ afterAll(async () => {
 });
 
 /** Launches a review of one matter with the investor's phone; returns the application and its step id. */
-async function launch(matter: string): Promise<{ appId: string; stepId: string }> {
+async function launch(matter: string): Promise<{ appId: string; caseNo: string; stepId: string }> {
   const investor = applicationBody([]).investor;
   const created = await officer.post(
     '/api/applications',
     applicationBody([matter], { investor: { ...investor, phone: PHONE } }),
   );
   expect(created.status).toBe(201);
-  return { appId: created.body.id, stepId: created.body.steps.find((s: any) => s.matterCode === matter).id };
+  return {
+    appId: created.body.id,
+    caseNo: created.body.caseNo,
+    stepId: created.body.steps.find((s: any) => s.matterCode === matter).id,
+  };
 }
 
 const deliveriesOf = async (appId: string, status?: string) => {
@@ -89,7 +93,9 @@ const deliveriesOf = async (appId: string, status?: string) => {
   return (r.body.items as any[]).filter((d) => d.applicationId === appId);
 };
 
-const smsFor = (appId: string) => [...gateway.sent.entries()].filter(([, m]) => m.text.includes(appId));
+/** The SMS the phones got about one application (they name it by its case number). */
+const smsFor = (caseNo: string) =>
+  [...gateway.sent.entries()].filter(([, m]) => m.text.includes(`办件编号 ${caseNo}）`));
 
 describe('notification delivery through the real channels', () => {
   it('when staff accept a fee-bearing step and ask for a correction, then the investor gets the SMS (acceptance, fee due, the items) and the officer who chose email gets the email in Chinese', async () => {
@@ -104,7 +110,8 @@ describe('notification delivery through the real channels', () => {
       channels: { email: true, sms: true },
     });
 
-    const { appId, stepId } = await launch('NOTIFY-FEE');
+    const { appId, caseNo, stepId } = await launch('NOTIFY-FEE');
+    expect(caseNo).toMatch(/^GH-\d{4}-\d{6}$/);
     expect((await drc.post(`/api/steps/${stepId}/accept`)).status).toBe(200);
     const items = ['可行性研究报告', '项目用地红线图'];
     const asked = await drc.post(`/api/steps/${stepId}/supplement-request`, { items, reason: '材料不全' });
@@ -112,7 +119,7 @@ describe('notification delivery through the real channels', () => {
 
     // The gateway received three SMS for this application, all to the investor's phone.
     const sms = await eventually(async () => {
-      const got = smsFor(appId);
+      const got = smsFor(caseNo);
       return got.length >= 3 && got;
     });
     expect(sms).toHaveLength(3);
@@ -120,26 +127,28 @@ describe('notification delivery through the real channels', () => {
     const texts = sms.map(([, m]) => m.text);
     const accepted = texts.find((t) => t.includes('已受理'));
     expect(accepted).toMatch(
-      /^【行政审批服务中心】您申报的“根河光伏电站项目”（办件编号 JA\d+）中“通知测试收费事项”事项已受理，承诺办结期限为\d{4}年\d{1,2}月\d{1,2}日。$/,
+      /^【行政审批服务中心】您申报的“根河光伏电站项目”（办件编号 GH-\d{4}-\d{6}）中“通知测试收费事项”事项已受理，承诺办结期限为\d{4}年\d{1,2}月\d{1,2}日。$/,
     );
-    expect(accepted).toContain(appId);
+    expect(accepted).toContain(`（办件编号 ${caseNo}）`);
     expect(texts.find((t) => t.includes('缴纳费用'))).toContain('需缴纳费用 200.00 元，请到中心收费处缴纳');
     const correction = texts.find((t) => t.includes('补正'));
     expect(correction).toContain('需一次性补正以下材料：可行性研究报告；项目用地红线图。');
-    expect(correction).toContain(appId);
+    expect(correction).toContain(`（办件编号 ${caseNo}）`);
 
     // The officer's email: the in-app notice of the correction, in Chinese, naming matter and application.
     const mail = await eventually(async () =>
-      smtp.received.find((m) => m.to.includes('officer@center.example.cn') && m.text.includes(appId)),
+      smtp.received.find((m) => m.to.includes('officer@center.example.cn') && m.text.includes(caseNo)),
     );
     expect(mail.from).toBe('noreply@center.example.cn');
     expect(mail.subject).toContain('需一次性补正：可行性研究报告；项目用地红线图');
-    expect(mail.subject).toContain(appId);
+    expect(mail.subject).toContain(caseNo);
+    // The step it concerns, by its id (which carries the application's).
+    expect(mail.text).toContain(`（环节 ${stepId}）`);
     const me = (await officer.get('/api/me')).body;
     expect(mail.text.startsWith(`${me.displayName}，您好：\n`)).toBe(true);
     expect(mail.text).toContain('“通知测试收费事项”');
     expect(mail.text).toContain('项目：根河光伏电站项目');
-    expect(mail.text).toContain(`办件编号：${appId}`);
+    expect(mail.text).toContain(`办件编号：${caseNo}`);
 
     // The admin sees every delivery sent, once each, with its id as the channel's idempotency key.
     const sent = await eventually(async () => {
@@ -164,7 +173,7 @@ describe('notification delivery through the real channels', () => {
   });
 
   it('when the gateway fails once, then the delivery is retried after its backoff and the SMS is sent exactly once', async () => {
-    const { appId, stepId } = await launch('PROJECT-FILING');
+    const { appId, caseNo, stepId } = await launch('PROJECT-FILING');
     gateway.failNext(1);
     expect((await drc.post(`/api/steps/${stepId}/accept`)).status).toBe(200);
     const [row] = await eventually(async () => {
@@ -176,11 +185,11 @@ describe('notification delivery through the real channels', () => {
     expect(requests.map((r) => r.status)).toEqual([500, 200]);
     // Both attempts were the same message under the same id; the phone got it once.
     expect(new Set(requests.map((r) => r.text)).size).toBe(1);
-    expect(smsFor(appId)).toHaveLength(1);
+    expect(smsFor(caseNo)).toHaveLength(1);
   });
 
   it('when the gateway keeps failing, then the delivery ends failed with its attempts and error visible to the admin, and a retry by the admin sends it', async () => {
-    const { appId, stepId } = await launch('PROJECT-FILING');
+    const { appId, caseNo, stepId } = await launch('PROJECT-FILING');
     gateway.failAll(true);
     try {
       expect((await drc.post(`/api/steps/${stepId}/accept`)).status).toBe(200);
@@ -213,7 +222,7 @@ describe('notification delivery through the real channels', () => {
       return rows.length === 1 && rows;
     });
     expect(sent).toMatchObject({ id: failed.id, attempts: 1 });
-    expect(smsFor(appId)).toHaveLength(1);
+    expect(smsFor(caseNo)).toHaveLength(1);
     // A sent delivery cannot be queued again.
     const again = await admin.post(`/api/deliveries/${failed.id}/retry`, {});
     expect(again.status).toBe(409);
@@ -385,6 +394,19 @@ describe('unread notifications and notification settings', () => {
     expect(all.body.unread).toBe(0);
     expect((await officer.get('/api/notifications')).body.every((n: any) => n.read)).toBe(true);
     expect((await officer.get('/api/notifications/unread-count')).body.unread).toBe(0);
+
+    // A user created now starts with nothing unread, though their department has notices already.
+    const created = await admin.post('/api/users', {
+      username: 'staff.drc.new',
+      password: 'password-9',
+      displayName: '新窗口人员',
+      role: 'staff',
+      departmentCode: 'DRC',
+    });
+    expect(created.status).toBe(201);
+    const newcomer = await ApiClient.login(stack.baseUrl, 'staff.drc.new', 'password-9');
+    expect((await newcomer.get('/api/notifications')).body.length).toBeGreaterThan(0);
+    expect((await newcomer.get('/api/notifications/unread-count')).body.unread).toBe(0);
   });
 
   it('when a user or the admin sets notification settings with bad input, then a 400 names the field and nothing changes', async () => {

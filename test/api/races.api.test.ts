@@ -157,6 +157,26 @@ describe('conflicting actions at the same moment', () => {
     });
   });
 
+  it('when the application has closed, then a later resubmission is a 409 naming its status, not a 404', async () => {
+    const { appId, stepId } = await launchFiling();
+    await rejectFiling(appId, stepId);
+    expect((await officer.post(`/api/applications/${appId}/withdraw`, { reason: '投资人撤回' })).status).toBe(200);
+    // The workflow closes right after its last report.
+    await eventually(async () => {
+      const r = await officer.post(`/api/applications/${appId}/resubmit`, {
+        matterCode: 'PROJECT-FILING',
+        note: '再次提交',
+      });
+      return r.status === 409 && r.body.error.reason === 'application_closed' && r;
+    });
+    const late = await officer.post(`/api/applications/${appId}/resubmit`, {
+      matterCode: 'PROJECT-FILING',
+      note: '再次提交',
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ reason: 'application_closed', params: { status: 'withdrawn' } });
+  });
+
   it('when acceptance and an extension arrive together, then the extended deadline is kept', async () => {
     await inRounds(async () => {
       const { stepId } = await launchFiling();

@@ -64,6 +64,8 @@ async function exerciseReadModel(db: DatabaseHandle): Promise<void> {
     .executeTakeFirstOrThrow();
   await applicationsRepo.insert(db.db, {
     id: 'T1',
+    caseNo: 'GH-2026-900001',
+    queryPassword: 'ABC234',
     officerId: officer.id,
     project: { name: 'p', code: null, investmentWanYuan: 1, location: 'l', industry: 'i' },
     investor: { name: 'n', creditCode: 'c', contactName: 'c', phone: 'p' },

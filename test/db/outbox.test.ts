@@ -24,6 +24,8 @@ beforeAll(async () => {
   await db.db.updateTable('users').set({ disabled: true }).where('id', '=', supervisor.id).execute();
   await applicationsRepo.insert(db.db, {
     id: 'OB1',
+    caseNo: 'GH-2026-900101',
+    queryPassword: 'ABC234',
     officerId,
     project: { name: '根河水厂扩建项目', code: null, investmentWanYuan: 1, location: '根河市', industry: '水务' },
     investor: { name: '根河水务有限公司', creditCode: 'c', contactName: '孙', phone: '13600000000' },
@@ -113,7 +115,7 @@ describe('the outbox', () => {
       ['sms', 'correction_requested', '13600000000', 'pending', 0],
     ]);
     expect(rows[1]!.body).toContain(
-      '“根河水厂扩建项目”（办件编号 OB1）中“企业投资项目备案”事项需一次性补正以下材料：申请表',
+      '“根河水厂扩建项目”（办件编号 GH-2026-900101）中“企业投资项目备案”事项需一次性补正以下材料：申请表',
     );
   });
 

@@ -130,6 +130,7 @@ describe('notifications in the web UI', () => {
     const admin = await ApiClient.login(stack.baseUrl, 'admin');
     const created = await officer.post('/api/applications', applicationBody(['PROJECT-FILING']));
     const appId = created.body.id as string;
+    const caseNo = created.body.caseNo as string;
     gateway.failAll(true);
     expect((await drc.post(`/api/steps/${created.body.steps[0].id}/accept`)).status).toBe(200);
     const failed = await eventually(async () => {
@@ -155,6 +156,6 @@ describe('notifications in the web UI', () => {
     await shot(page, 'admin-deliveries');
     await row.locator('button:has-text("重新投递")').click();
     await page.waitForSelector(`tr[data-delivery="${failed.id}"][data-status="sent"]`, { timeout: 20_000 });
-    expect([...gateway.sent.values()].filter((m) => m.text.includes(appId))).toHaveLength(1);
+    expect([...gateway.sent.values()].filter((m) => m.text.includes(caseNo))).toHaveLength(1);
   });
 });

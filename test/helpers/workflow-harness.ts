@@ -182,6 +182,8 @@ export class WorkflowHarness {
     }));
     await applicationsRepo.insert(this.db.db, {
       id: applicationId,
+      caseNo: await applicationsRepo.nextCaseNo(this.db.db, new Date()),
+      queryPassword: 'ABC234',
       officerId: this.officer.id,
       project: { name: 'p', code: null, investmentWanYuan: 1, location: 'l', industry: 'i' },
       investor: { name: 'n', creditCode: 'c', contactName: 'c', phone: 'p' },
