@@ -14,6 +14,7 @@ import type {
 import { applicationsRepo } from '../db/repositories/applications';
 import { eventsRepo } from '../db/repositories/events';
 import { notificationsRepo } from '../db/repositories/notifications';
+import { enqueueDeliveries } from './outbox';
 import { sessionsRepo } from '../db/repositories/sessions';
 import { stepsRepo } from '../db/repositories/steps';
 import { supervisionRepo } from '../db/repositories/supervision';
@@ -31,8 +32,8 @@ async function logEvent(
   trx: Db,
   e: { eventId: string; applicationId: string; stepId: string | null; event: TimelineEvent; notices?: Notice[] },
 ): Promise<void> {
-  await eventsRepo.append(trx, e);
-  await notificationsRepo.add(trx, {
+  const eventIsNew = await eventsRepo.append(trx, e);
+  const notifications = await notificationsRepo.add(trx, {
     eventId: e.eventId,
     applicationId: e.applicationId,
     stepId: e.stepId,
@@ -40,6 +41,8 @@ async function logEvent(
     at: e.event.at,
     notices: e.notices ?? [],
   });
+  // Emails and the investor's SMS for this change, in its transaction (activities/outbox.ts).
+  await enqueueDeliveries(trx, { ...e, eventIsNew, notifications });
 }
 
 export function createActivities({ db, workingTime }: ActivityDeps) {

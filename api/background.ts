@@ -1,11 +1,14 @@
 // Housekeeping that every API process runs beside the HTTP server: starting launches whose
-// workflow never started, issuing the center's documents, and purging old idempotency keys. Every
-// job is safe to run in several API replicas at once: a workflow start uses the business id (a
-// second start attaches to the first), the documents issuer leases each event to one replica and
-// stores its documents once, a purge deletes what is old.
+// workflow never started, issuing the center's documents, sending notification deliveries, and
+// purging old idempotency keys. Every job is safe to run in several API replicas at once: a
+// workflow start uses the business id (a second start attaches to the first), the documents issuer
+// leases each event to one replica and stores its documents once, the delivery dispatcher claims
+// rows with a lease (api/delivery/dispatcher.ts), a purge deletes what is old.
 import { applicationsRepo } from '../db/repositories/applications';
 import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
+import { channelsFrom } from './delivery/channels';
+import { DeliveryDispatcher } from './delivery/dispatcher';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
 import { issueDocuments } from './services/documents';
@@ -81,8 +84,21 @@ function every(deps: AppDeps, name: string, everyMs: number, job: () => Promise<
   };
 }
 
+/** The notification delivery dispatcher on the configured channels, until stopped. */
+function deliveries(deps: AppDeps) {
+  const channels = channelsFrom(deps.config);
+  const loop = new DeliveryDispatcher({ db: deps.db, log: deps.log, policy: deps.config.delivery, channels }).start();
+  return {
+    async stop() {
+      await loop.stop();
+      channels.email?.close();
+    },
+  };
+}
+
 export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
   const jobs = [
+    deliveries(deps),
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
     // The center's documents of every event that issues one (api/services/documents.ts).

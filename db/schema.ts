@@ -23,6 +23,11 @@ export interface UsersTable {
   department_code: string | null;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** Where the user's notices are also emailed when `notify_by` is 'email'. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  notify_by: Generated<NotifyBy>;
+  /** Every notification up to this id counts as read (mark all read); later ones by notification_reads. */
+  notices_read_through: Generated<number>;
 }
 
 export interface MattersTable {
@@ -249,6 +254,47 @@ export interface DocumentQueueTable {
   enqueued_at: CreatedAt;
 }
 
+/** How a user hears of their notices beyond the in-app list. */
+export type NotifyBy = 'in_app' | 'email';
+export type DeliveryChannel = 'email' | 'sms';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** The outbox of messages to real channels (api/delivery/): one message, one recipient, one channel. */
+export interface DeliveriesTable {
+  /** The idempotency key the channel sees: the SMS gateway's `id`, the email's Message-ID. */
+  id: string;
+  /** What the message is for (source, channel, recipient): enqueueing it again does nothing. */
+  dedupe_key: string;
+  event_id: string;
+  notification_id: number | null;
+  application_id: string;
+  /** A notice code (email) or an investor message kind (SMS, domain/messages.ts). */
+  kind: string;
+  channel: DeliveryChannel;
+  recipient_user_id: string | null;
+  /** The address as resolved when the message was enqueued (email address or phone). */
+  recipient: string;
+  subject: string | null;
+  body: string;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** While 'sending': the claim runs out then, and another dispatcher may take the row over. */
+  lease_until: Date | null;
+  /** Which claim holds the row: only that claim records the outcome. */
+  claim_token: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  sent_at: Date | null;
+}
+
+export interface NotificationReadsTable {
+  user_id: string;
+  notification_id: number;
+  read_at: CreatedAt;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -266,6 +312,8 @@ export interface Database {
   case_number_counters: CaseNumberCountersTable;
   documents: DocumentsTable;
   document_queue: DocumentQueueTable;
+  deliveries: DeliveriesTable;
+  notification_reads: NotificationReadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -279,3 +327,4 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;

@@ -17,6 +17,20 @@ const flag = z
   .optional()
   .transform((v) => v === '1' || v === 'true');
 
+/** An optional URL: unset or empty means the channel is off. */
+const optionalUrl = (protocols: string[], example: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url(`must be a URL such as ${example}`)
+      .refine(
+        (u) => URL.canParse(u) && protocols.includes(new URL(u).protocol),
+        `must start with ${protocols.join(' or ')}//`,
+      )
+      .optional(),
+  );
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./.data'),
@@ -81,7 +95,34 @@ const EnvSchema = z.object({
     .number()
     .min(0)
     .default(DEFAULT_CLOCK_POLICY.urgeIntervalMs / 60_000),
+  /** Notification delivery (api/delivery/): an unset channel is off and its deliveries are recorded as skipped. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://mail.internal:25'),
+  SMTP_FROM: z.string().trim().min(3).default(`"行政审批服务中心" <noreply@localhost>`),
+  SMS_GATEWAY_URL: optionalUrl(['http:', 'https:'], 'http://sms-gateway.internal/send'),
+  DELIVERY_POLL_SECONDS: z.coerce.number().positive().max(3600).default(2),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
+  DELIVERY_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(3600),
+  DELIVERY_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().positive().default(120),
 });
+
+/** How the delivery dispatcher polls, retries and leases (api/delivery/dispatcher.ts). */
+export interface DeliveryPolicy {
+  /** Pause between claims when nothing was due. */
+  readonly pollMs: number;
+  /** Attempts before a delivery is marked failed. */
+  readonly maxAttempts: number;
+  /** Wait before the 2nd attempt; doubled for each further one, up to `backoffMaxMs`. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** A send that has not answered by then counts as failed (and is retried). */
+  readonly sendTimeoutMs: number;
+  /** How long a claim holds a row; longer than a send may take, so a live sender is never overtaken. */
+  readonly leaseMs: number;
+  /** Rows claimed at once by one dispatcher. */
+  readonly batchSize: number;
+}
 
 export interface Config {
   readonly port: number;
@@ -117,6 +158,12 @@ export interface Config {
   readonly publicBaseUrl: string;
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
+  /** SMTP server of the email channel (may carry credentials: never logged); undefined = email off. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** The SMS gateway's endpoint; undefined = SMS off. */
+  readonly smsGatewayUrl: string | undefined;
+  readonly delivery: DeliveryPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -150,6 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.DELIVERY_LEASE_SECONDS <= e.DELIVERY_SEND_TIMEOUT_SECONDS + 5) {
+    throw new ConfigError(
+      'invalid configuration: DELIVERY_LEASE_SECONDS must exceed DELIVERY_SEND_TIMEOUT_SECONDS by more than 5 s (a live send must never outlast its lease)',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const config: Config = {
     port: e.PORT,
@@ -193,6 +245,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       caseResponseDays: e.CASE_RESPONSE_DAYS,
       escalationLevels: e.ESCALATION_LEVELS,
       urgeIntervalMs: e.URGE_INTERVAL_MINUTES * 60_000,
+    }),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    smsGatewayUrl: e.SMS_GATEWAY_URL,
+    delivery: Object.freeze({
+      pollMs: e.DELIVERY_POLL_SECONDS * 1000,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      backoffBaseMs: e.DELIVERY_BACKOFF_SECONDS * 1000,
+      backoffMaxMs: e.DELIVERY_BACKOFF_MAX_SECONDS * 1000,
+      sendTimeoutMs: e.DELIVERY_SEND_TIMEOUT_SECONDS * 1000,
+      leaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
+      batchSize: 20,
     }),
     ...overrides,
   };

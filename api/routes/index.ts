@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps';
 import { applicationRoutes } from './applications';
 import { authRoutes } from './auth';
 import { calendarRoutes } from './calendar';
+import { deliveryRoutes } from './deliveries';
 import { mountRoutes, type AnyRoute } from './define';
 import { departmentRoutes } from './departments';
 import { documentRoutes } from './documents';
@@ -33,6 +34,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...supervisionRoutes,
   ...documentRoutes,
   ...publicRoutes,
+  ...deliveryRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditRepo } from '../../db/repositories/audit';
 import { departmentsRepo } from '../../db/repositories/departments';
+import { notificationsRepo } from '../../db/repositories/notifications';
 import { usersRepo } from '../../db/repositories/users';
 import { hashPassword } from '../../lib/passwords';
 import { scopes } from '../access';
@@ -39,7 +40,8 @@ export const userRoutes = [
     tag: 'admin',
     access: ['admin'],
     scope: scopes.none,
-    handler: async ({ deps }) => (await usersRepo.list(deps.db)).map(toUserView),
+    handler: async ({ deps }) =>
+      (await usersRepo.list(deps.db)).map((u) => ({ ...toUserView(u), email: u.email, notifyBy: u.notify_by })),
   }),
 
   defineRoute({
@@ -69,6 +71,8 @@ export const userRoutes = [
           departmentCode: body.departmentCode ?? null,
         });
         if (!inserted) throw conflict(`username ${body.username} is taken`);
+        // A new user starts with nothing unread, not with every notice their role had so far.
+        await notificationsRepo.markAllRead(trx, id);
         await auditRepo.record(trx, {
           actor: user,
           action: 'user_created',

@@ -5,12 +5,12 @@ import type { Database, EventRow } from '../schema';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const eventsRepo = {
-  /** Appends an event once: a second append with the same event id does nothing. */
+  /** Appends an event once: a second append with the same event id does nothing. Returns whether it appended. */
   async append(
     db: Db,
     e: { eventId: string; applicationId: string; stepId: string | null; event: TimelineEvent },
-  ): Promise<void> {
-    await db
+  ): Promise<boolean> {
+    const r = await db
       .insertInto('events')
       .values({
         event_id: e.eventId,
@@ -23,7 +23,8 @@ export const eventsRepo = {
         detail: JSON.stringify(e.event.detail),
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   },
 
   timeline(db: Db, applicationId: string): Promise<EventRow[]> {

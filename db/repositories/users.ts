@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Role } from '../../domain/model';
-import type { Database, UserRow } from '../schema';
+import type { Database, NotifyBy, UserRow } from '../schema';
 
 /** A connection or a transaction: the caller owns the transaction (an admin write commits with its audit row). */
 type Db = Kysely<Database> | Transaction<Database>;
@@ -39,5 +39,45 @@ export const usersRepo = {
   },
   list(db: Db): Promise<UserRow[]> {
     return db.selectFrom('users').selectAll().orderBy('username').execute();
+  },
+
+  /** Sets where the user's notices are also emailed; returns the user, or undefined when unknown. */
+  setNotificationSettings(
+    db: Db,
+    id: string,
+    s: { email: string | null; notifyBy: NotifyBy },
+  ): Promise<UserRow | undefined> {
+    return db
+      .updateTable('users')
+      .set({ email: s.email, notify_by: s.notifyBy })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  /**
+   * The active users who asked for the notices of this audience by email (an audience is a user,
+   * a role, or a department's staff, as the in-app list reads it).
+   */
+  emailSubscribers(
+    db: Db,
+    audience: { userId: string | null; role: Role | null; departmentCode: string | null },
+  ): Promise<Array<{ id: string; display_name: string; email: string }>> {
+    if (!audience.userId && !audience.role && !audience.departmentCode) return Promise.resolve([]);
+    return db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'email'])
+      .where('disabled', '=', false)
+      .where('notify_by', '=', 'email')
+      .where('email', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          ...(audience.userId ? [eb('id', '=', audience.userId)] : []),
+          ...(audience.role ? [eb('role', '=', audience.role)] : []),
+          ...(audience.departmentCode ? [eb('department_code', '=', audience.departmentCode)] : []),
+        ]),
+      )
+      .orderBy('id')
+      .execute() as Promise<Array<{ id: string; display_name: string; email: string }>>;
   },
 };

@@ -21,6 +21,7 @@ const as: Record<string, ApiClient> = {};
 let appId: string;
 let stepId: string;
 let sessionId: string;
+let userId: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -34,6 +35,7 @@ beforeAll(async () => {
     role: 'officer',
   });
   expect(second.status).toBe(201);
+  userId = second.body.id;
   as['officer.two'] = await ApiClient.login(stack.baseUrl, 'officer.two', 'password-2');
   const created = await as.officer!.post('/api/applications', applicationBody(['PROJECT-FILING']));
   appId = created.body.id;
@@ -63,7 +65,9 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
           ? stepId
           : spec.path.startsWith('/api/supervision')
             ? `${stepId}-A1-L1`
-            : appId,
+            : spec.path.startsWith('/api/users')
+              ? userId
+              : appId,
     )
     .replace(':code', 'PROJECT-FILING')
     .replace(':date', '2030-01-02');
@@ -115,6 +119,8 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/steps/:id/urge': { message: '催办' },
     'post /api/steps/:id/payment': { amountFen: 100, receiptNo: 'R' },
     'post /api/supervision/cases/:id/answer': { answer: '答复' },
+    'put /api/me/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
+    'put /api/users/:id/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
   };
   return { path, body: bodies[`${spec.method} ${spec.path}`] ?? (spec.body ? {} : undefined) };
 }
@@ -207,7 +213,7 @@ describe('authorization matrix (from the route declarations)', () => {
         const allowedNotFound =
           want === 'allowed' &&
           got === 404 &&
-          /supervision case|calendar entry|document not found/.test(r.body?.error?.message ?? '');
+          /supervision case|calendar entry|document not found|unknown delivery/.test(r.body?.error?.message ?? '');
         if (!ok && !allowedNotFound)
           failures.push(
             `${spec.method.toUpperCase()} ${spec.path} as ${caller.name}: ${got} (expected ${want}) ${JSON.stringify(r.body?.error ?? '')}`,

@@ -5,15 +5,18 @@ import { session, type User } from './api';
 import { switchLanguageToUser, toggleLanguage } from './i18n';
 import type { Messages } from './locales/zh-CN';
 import { AdminPage } from './pages/Admin';
+import { DeliveriesPage } from './pages/AdminDeliveries';
 import { ApplicationPage } from './pages/Application';
 import { CashierPage } from './pages/Cashier';
 import { GuidePage } from './pages/Guide';
 import { LoginPage } from './pages/Login';
+import { NotificationSettingsPage } from './pages/NotificationSettings';
 import { NotificationsPage } from './pages/Notifications';
 import { ProgressPage } from './pages/Progress';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
 import { InboxPage, StepPage } from './pages/Staff';
 import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
+import { UnreadBadge } from './UnreadBadge';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -44,6 +47,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   admin: [
     ['/admin', 'nav.calendar'],
     ['/stats', 'nav.stats'],
+    ['/admin/deliveries', 'nav.deliveries'],
   ],
 };
 
@@ -80,6 +84,7 @@ export function App() {
             [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>
                 {t(key)}
+                {key === 'more.notifications' && <UnreadBadge />}
               </NavLink>
             ))}
         </nav>
@@ -131,6 +136,8 @@ export function App() {
               <Route path="/fees" element={<CashierPage />} />
               <Route path="/admin" element={<AdminPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
+              <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
+              <Route path="/admin/deliveries" element={<DeliveriesPage />} />
             </>
           )}
           <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />

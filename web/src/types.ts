@@ -138,6 +138,8 @@ export interface Notification {
   applicationId: string | null;
   stepId: string | null;
   at: string;
+  /** Whether the signed-in user has read it. */
+  read?: boolean;
 }
 
 /** The answer of each route the UI reads, by `METHOD path template`; others answer `unknown`. */
@@ -164,4 +166,47 @@ export interface Answers {
   'GET /api/notifications': Notification[];
   'GET /api/applications/{id}/documents': DocumentView[];
   'GET /api/public/progress': PublicProgress;
+  'GET /api/notifications/unread-count': { unread: number };
+  'POST /api/notifications/{id}/read': { unread: number };
+  'POST /api/notifications/read-all': { unread: number };
+  'GET /api/me/notification-settings': NotificationSettings;
+  'PUT /api/me/notification-settings': NotificationSettings;
+  'GET /api/deliveries': DeliveryList;
+  'POST /api/deliveries/{id}/retry': Delivery;
+}
+
+/** Where a user's notices are also sent, and which channels the center has turned on. */
+export interface NotificationSettings {
+  email: string | null;
+  notifyBy: 'in_app' | 'email';
+  channels: { email: boolean; sms: boolean };
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** One message to one recipient on one channel (GET /api/deliveries). */
+export interface Delivery {
+  id: string;
+  channel: 'email' | 'sms';
+  kind: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  recipient: string;
+  recipientUser: { id: string; displayName: string | null } | null;
+  applicationId: string;
+  notificationId: number | null;
+  subject: string | null;
+  text: string;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  updatedAt: string;
+}
+
+export interface DeliveryList {
+  items: Delivery[];
+  total: number;
+  counts: Record<DeliveryStatus, number>;
+  channels: { email: boolean; sms: boolean };
 }

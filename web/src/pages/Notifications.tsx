@@ -5,6 +5,7 @@ import { request } from '../api';
 import { DataTable, ErrorBox, formatTime, useLoad } from '../components';
 import zhCN from '../locales/zh-CN';
 import type { Notification } from '../types';
+import { MarkAllReadButton, MarkReadButton, useOnNotificationsChanged } from '../UnreadBadge';
 
 type Code = keyof typeof zhCN.notifications;
 const isKnownCode = (code: string): code is Code => Object.hasOwn(zhCN.notifications, code);
@@ -31,16 +32,21 @@ export function notificationText(t: TFunction, n: Pick<Notification, 'code' | 'p
 /** The signed-in user's notifications, newest first, each rendered in the reader's language. */
 export function NotificationsPage() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(() => request('get', '/api/notifications'), [], 10_000);
+  const { data, error, reload } = useLoad(() => request('get', '/api/notifications'), [], 10_000);
+  useOnNotificationsChanged(reload);
   return (
     <section>
       <h1>{t('more.notifications')}</h1>
+      <div className="toolbar">
+        <MarkAllReadButton />
+        <Link to="/settings/notifications">{t('delivery.settings')}</Link>
+      </div>
       <ErrorBox error={error} />
       <DataTable
         rows={error ? (data ?? []) : data}
         rowKey={(n) => n.id}
         empty={t('more.noNotifications')}
-        rowProps={(n) => ({ 'data-code': n.code })}
+        rowProps={(n) => ({ 'data-code': n.code, 'data-read': String(!!n.read), className: n.read ? '' : 'unread' })}
         columns={[
           { header: t('fields.at'), cell: (n) => formatTime(n.at) },
           { header: t('fields.event'), cell: (n) => notificationText(t, n) },
@@ -49,6 +55,7 @@ export function NotificationsPage() {
             cell: (n) =>
               n.applicationId ? <Link to={`/applications/${n.applicationId}`}>{n.applicationId}</Link> : '—',
           },
+          { header: '', cell: (n) => (n.read ? null : <MarkReadButton id={n.id} />) },
         ]}
       />
     </section>
