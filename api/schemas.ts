@@ -1,7 +1,7 @@
 // Request schemas. Objects are strict: an unknown field is an error, not silently dropped.
 import { z } from 'zod';
-import { creditCodeProblem } from '../domain/credit-code';
-import { CODE_PATTERN, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
+import { creditCodeProblem, creditCodeProblemKind } from '../domain/credit-code';
+import { CODE_PATTERN, normalizePhone, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
 import { CASE_TYPES, ROLES } from '../domain/model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -65,12 +65,28 @@ export const MatterBody = z
 
 export const CreditCode = z
   .string()
-  .trim()
-  .toUpperCase()
+  .transform((v) => v.replace(/[\s\u3000]/g, '').toUpperCase())
   .superRefine((v, ctx) => {
-    const problem = creditCodeProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid unified social credit code: ${problem}` });
+    const problem = creditCodeProblemKind(v);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid unified social credit code: ${creditCodeProblem(v)}`,
+        params: { problem },
+      });
+    }
   });
+
+/**
+ * A phone number as people type it ("138 0000 0000", "0470-123 4567"): spaces and dashes are
+ * dropped (domain/identifiers.ts `normalizePhone`) before the pattern is checked; the normalized
+ * number is what the API stores.
+ */
+export const Phone = z
+  .string()
+  .max(40, 'at most 40 characters')
+  .transform(normalizePhone)
+  .pipe(z.string().regex(PHONE_PATTERN, 'must be a mobile number or a landline with area code'));
 
 export const CreateApplicationBody = z.strictObject({
   project: z.strictObject({
@@ -84,7 +100,7 @@ export const CreateApplicationBody = z.strictObject({
     name: text(200),
     creditCode: CreditCode,
     contactName: text(64),
-    phone: z.string().trim().regex(PHONE_PATTERN, 'must be a mobile number or a landline with area code'),
+    phone: Phone,
   }),
   matters: z
     .array(code)

@@ -8,6 +8,7 @@ import * as m0005 from './2026_11_30_0005_launch_outbox';
 import * as m0006 from './2026_11_30_0006_login_failures';
 import * as m0007 from './2026_11_30_0007_notice_codes';
 import * as m0008 from './2026_11_30_0008_board_index';
+import * as m0009 from './2026_11_30_0009_read_side_indexes';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0006_login_failures': m0006,
   '2026_11_30_0007_notice_codes': m0007,
   '2026_11_30_0008_board_index': m0008,
+  '2026_11_30_0009_read_side_indexes': m0009,
 };
