@@ -275,6 +275,13 @@ export function useSubmit() {
   const busy = useRef(false);
   const unsettled = useRef<{ identity: string; key: string } | undefined>(undefined);
   const returnFocus = useRef<HTMLElement | null>(null);
+  const restoreFocus = useRef(false);
+  // A cancelled dialog gives the focus back to what opened it, once that is enabled again.
+  useEffect(() => {
+    if (asking || !restoreFocus.current) return;
+    restoreFocus.current = false;
+    returnFocus.current?.focus();
+  }, [asking]);
   const show = (r: ResultInput | undefined) =>
     sink ? sink.show(r) : setLocal(r ? ({ ...r, id: ++resultIds } as Result) : undefined);
 
@@ -337,9 +344,9 @@ export function useSubmit() {
         error={error}
         onConfirm={(values) => void send(asking, values)}
         onCancel={() => {
+          restoreFocus.current = true;
           setAsking(undefined);
           setError(undefined);
-          returnFocus.current?.focus();
         }}
       />
     ) : null,

@@ -545,7 +545,7 @@ const en: Messages = {
     overdueDays: '{{n}} working days overdue',
     supervision: 'Supervision',
     urgedAt: 'urged {{at}}',
-    noExtension: 'No extension: ',
+    noExtension: 'Extension: ',
     lastUrge: 'Last urge',
   },
   cashier: {

@@ -531,7 +531,7 @@ const zhCN = {
     overdueDays: '已超期 {{n}} 个工作日',
     supervision: '督办',
     urgedAt: '{{at}} 催办',
-    noExtension: '不能延期：',
+    noExtension: '延期：',
     lastUrge: '最近催办',
   },
   cashier: {
