@@ -16,11 +16,14 @@ let admin: ApiClient;
 
 beforeAll(async () => {
   stack = await startStack({ workdaySeconds: 2 });
-  [officer, drc, eeb, supervisor, cashier, admin] = await Promise.all(
-    ['officer', 'staff.drc', 'staff.eeb', 'supervisor', 'cashier', 'admin'].map((u) =>
-      ApiClient.login(stack.baseUrl, u),
-    ),
-  );
+  [officer, drc, eeb, supervisor, cashier, admin] = await Promise.all([
+    ApiClient.login(stack.baseUrl, 'officer'),
+    ApiClient.login(stack.baseUrl, 'staff.drc'),
+    ApiClient.login(stack.baseUrl, 'staff.eeb'),
+    ApiClient.login(stack.baseUrl, 'supervisor'),
+    ApiClient.login(stack.baseUrl, 'cashier'),
+    ApiClient.login(stack.baseUrl, 'admin'),
+  ]);
 });
 
 afterAll(async () => {
