@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { creditCodeProblem, creditCodeProblemKind } from '../domain/credit-code';
 import { CODE_PATTERN, normalizePhone, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
 import { CASE_TYPES, ROLES } from '../domain/model';
+import { EXTENSION_MAX_WORKDAYS } from '../domain/step-rules';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const code = z
@@ -151,7 +152,10 @@ export const SpecialProcedureBody = z.strictObject({
   reason: text(2000),
 });
 export const EndSpecialProcedureBody = z.strictObject({ note: text(2000) });
-export const ExtensionBody = z.strictObject({ workdays: z.number().int().min(1).max(60), reason: text(2000) });
+export const ExtensionBody = z.strictObject({
+  workdays: z.number().int().min(1).max(EXTENSION_MAX_WORKDAYS),
+  reason: text(2000),
+});
 export const UrgeBody = z.strictObject({ message: text(500) });
 export const ReassignBody = z.strictObject({ assigneeId: z.string().min(1).max(100) });
 export const PaymentBody = z.strictObject({

@@ -40,8 +40,6 @@ describe('phone numbers and credit codes as people type them', () => {
     );
     expect(created.status).toBe(201);
     expect(created.body.investor.phone).toBe('13800000000');
-    const landline = await officer.post('/api/plan', { matters: ['PROJECT-FILING'] });
-    expect(landline.status).toBe(200);
     const withLandline = await officer.post(
       '/api/applications',
       applicationBody(['PROJECT-FILING'], {

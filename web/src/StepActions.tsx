@@ -4,6 +4,7 @@
 // will happen; every result is told from the answer (the new deadline, the items asked for).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EXTENSION_MAX_WORKDAYS } from '../../domain/step-rules';
 import { request } from './api';
 import { Field, formatDeadline, useFieldError, useLoad, yuan } from './components';
 import zhCN from './locales/zh-CN';
@@ -11,9 +12,6 @@ import { useSubmit } from './submit';
 import type { Step, StepAction } from './types';
 
 const PROCEDURES = Object.keys(zhCN.procedures) as Array<keyof typeof zhCN.procedures>;
-
-/** The most working days the supervision office may grant at once (the API's own bound). */
-export const EXTENSION_MAX_WORKDAYS = 60;
 
 const lines = (text: string) =>
   text

@@ -407,7 +407,7 @@ const en: Messages = {
     refuseConfirm: 'Refuse acceptance',
     rejectConfirm: 'Reject',
     reassignTo: 'Reassign to',
-    urgeEffect: 'The department window is told and the urge is recorded; a step can be urged once every 4 hours.',
+    urgeEffect: 'The department window is told and the urge is recorded; urges of one step are spaced apart.',
     urgeMessage: 'Message',
     confirmUrge: 'Urge',
     extendEffect: 'Extend by {{n}} working days (deadline now {{deadline}}); once per step, before the deadline.',

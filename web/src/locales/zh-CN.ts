@@ -398,7 +398,7 @@ const zhCN = {
     refuseConfirm: '确认不予受理',
     rejectConfirm: '确认不予许可',
     reassignTo: '改派给',
-    urgeEffect: '催办将通知该部门窗口，并记入办理过程；同一环节 4 小时内只能催办一次。',
+    urgeEffect: '催办将通知该部门窗口，并记入办理过程；同一环节两次催办之间须有间隔。',
     urgeMessage: '催办内容',
     confirmUrge: '确认催办',
     extendEffect: '延期 {{n}} 个工作日（当前时限 {{deadline}}）；每个环节只能延期一次，须在时限届满前批准。',
