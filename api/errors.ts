@@ -23,7 +23,12 @@ export type ErrorCode =
 
 export interface ErrorDetail {
   field: string;
+  /** English, for logs and API clients. */
   message: string;
+  /** The check that failed (zod's issue code: too_small, too_big, invalid_format, invalid_type, custom, …). */
+  code?: string;
+  /** Its bounds or parameters (minimum, maximum, format, a custom check's `problem`), for clients that word it. */
+  params?: Record<string, string | number>;
 }
 
 /** A refusal's stable code and parameters (domain/step-rules.ts), for the UI to word in the reader's language. */

@@ -132,7 +132,15 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): Record<strin
                 message: { type: 'string' },
                 details: {
                   type: 'array',
-                  items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+                  items: {
+                    type: 'object',
+                    properties: {
+                      field: { type: 'string' },
+                      message: { type: 'string' },
+                      code: { type: 'string' },
+                      params: { type: 'object' },
+                    },
+                  },
                 },
               },
             },

@@ -1,8 +1,9 @@
 // Request schemas. Objects are strict: an unknown field is an error, not silently dropped.
 import { z } from 'zod';
-import { creditCodeProblem } from '../domain/credit-code';
-import { CODE_PATTERN, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
+import { creditCodeProblem, creditCodeProblemKind } from '../domain/credit-code';
+import { CODE_PATTERN, normalizePhone, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
 import { CASE_TYPES, ROLES } from '../domain/model';
+import { EXTENSION_MAX_WORKDAYS } from '../domain/step-rules';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const code = z
@@ -65,12 +66,28 @@ export const MatterBody = z
 
 export const CreditCode = z
   .string()
-  .trim()
-  .toUpperCase()
+  .transform((v) => v.replace(/[\s\u3000]/g, '').toUpperCase())
   .superRefine((v, ctx) => {
-    const problem = creditCodeProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid unified social credit code: ${problem}` });
+    const problem = creditCodeProblemKind(v);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid unified social credit code: ${creditCodeProblem(v)}`,
+        params: { problem },
+      });
+    }
   });
+
+/**
+ * A phone number as people type it ("138 0000 0000", "0470-123 4567"): spaces and dashes are
+ * dropped (domain/identifiers.ts `normalizePhone`) before the pattern is checked; the normalized
+ * number is what the API stores.
+ */
+export const Phone = z
+  .string()
+  .max(40, 'at most 40 characters')
+  .transform(normalizePhone)
+  .pipe(z.string().regex(PHONE_PATTERN, 'must be a mobile number or a landline with area code'));
 
 export const CreateApplicationBody = z.strictObject({
   project: z.strictObject({
@@ -84,7 +101,7 @@ export const CreateApplicationBody = z.strictObject({
     name: text(200),
     creditCode: CreditCode,
     contactName: text(64),
-    phone: z.string().trim().regex(PHONE_PATTERN, 'must be a mobile number or a landline with area code'),
+    phone: Phone,
   }),
   matters: z
     .array(code)
@@ -135,7 +152,10 @@ export const SpecialProcedureBody = z.strictObject({
   reason: text(2000),
 });
 export const EndSpecialProcedureBody = z.strictObject({ note: text(2000) });
-export const ExtensionBody = z.strictObject({ workdays: z.number().int().min(1).max(60), reason: text(2000) });
+export const ExtensionBody = z.strictObject({
+  workdays: z.number().int().min(1).max(EXTENSION_MAX_WORKDAYS),
+  reason: text(2000),
+});
 export const UrgeBody = z.strictObject({ message: text(500) });
 export const ReassignBody = z.strictObject({ assigneeId: z.string().min(1).max(100) });
 export const PaymentBody = z.strictObject({

@@ -4,6 +4,24 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, type ErrorDetail } from './errors';
 
+/**
+ * The stable part of an issue, for clients that word it themselves (the web UI in the reader's
+ * language): zod's issue code and its bounds, the format, or a custom check's own parameters.
+ */
+function issueParams(i: z.core.$ZodIssue): Record<string, string | number> {
+  const p: Record<string, string | number> = {};
+  const raw = i as unknown as Record<string, unknown>;
+  for (const k of ['minimum', 'maximum', 'origin', 'format', 'expected'] as const) {
+    const v = raw[k];
+    if (typeof v === 'string' || typeof v === 'number') p[k] = v;
+    else if (typeof v === 'bigint') p[k] = Number(v);
+  }
+  if (i.code === 'custom' && i.params) {
+    for (const [k, v] of Object.entries(i.params)) if (typeof v === 'string' || typeof v === 'number') p[k] = v;
+  }
+  return p;
+}
+
 export function issuesToDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
   return error.issues
     .map((i) => {
@@ -11,6 +29,8 @@ export function issuesToDetails(error: z.ZodError, prefix: string): ErrorDetail[
       return keys.map((k) => ({
         field: [prefix, ...i.path.map(String), ...(k ? [k] : [])].filter(Boolean).join('.'),
         message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
+        code: i.code,
+        params: issueParams(i),
       }));
     })
     .flat();

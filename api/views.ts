@@ -1,7 +1,8 @@
 // Row → API shapes, as the contract names them.
 import type { WorkingTime } from '../domain/calendar';
-import type { ApplicationRow, CaseRow, SessionRow, StepRow } from '../db/schema';
+import type { ApplicationRow, CaseRow, EventRow, InvestorInfo, ProjectInfo, SessionRow, StepRow } from '../db/schema';
 import {
+  actionRefusal,
   allowedStepActions,
   awaitsPayment,
   type StepAction,
@@ -174,4 +175,74 @@ export function withRemaining<T extends Pick<StepView, 'status' | 'deadline' | '
   if (!due) return { ...step, remainingWorkdays: null };
   const end = new Date(due);
   return { ...step, remainingWorkdays: end <= now ? 0 : time.workdaysBetween(now, end) };
+}
+
+// ——— The context of a step on a list row or its page (the web UI's read side) ———
+
+/** What a row names beside its step: the project and investor, the last urge, the open supervision case. */
+export interface StepContextView {
+  projectName: string | null;
+  projectCode: string | null;
+  investorName: string | null;
+  /** The latest urge (催办) of the step, with its words. */
+  lastUrge: { at: string; message: string; by: string } | null;
+  /** The supervision case (督办件) open on the step now. */
+  openCase: { id: string; level: number; openedAt: string; dueAt: string } | null;
+}
+
+export const toStepContext = (
+  names: { project: ProjectInfo; investor: InvestorInfo } | undefined,
+  urge: EventRow | undefined,
+  openCase: CaseRow | undefined,
+): StepContextView => ({
+  projectName: names?.project.name ?? null,
+  projectCode: names?.project.code ?? null,
+  investorName: names?.investor.name ?? null,
+  lastUrge: urge
+    ? {
+        at: urge.at.toISOString(),
+        message: typeof urge.detail.message === 'string' ? urge.detail.message : '',
+        by: urge.actor_name,
+      }
+    : null,
+  openCase: openCase
+    ? {
+        id: openCase.id,
+        level: openCase.level,
+        openedAt: openCase.opened_at.toISOString(),
+        dueAt: openCase.due_at.toISOString(),
+      }
+    : null,
+});
+
+/**
+ * Why the viewer may not take `action` on the step now, as a stable refusal code and its
+ * parameters (domain/step-rules.ts; the UI words it), or null when they may.
+ */
+export function stepRefusal(
+  action: StepAction,
+  s: StepRow,
+  viewer: StepViewerOf,
+  now = Date.now(),
+): { reason: string; params: Record<string, string | number> } | null {
+  const r = actionRefusal(
+    action,
+    viewer,
+    stepFacts(s),
+    now,
+    viewer.urgeIntervalMs ?? DEFAULT_CLOCK_POLICY.urgeIntervalMs,
+  );
+  return r ? { reason: r.code, params: r.params } : null;
+}
+
+/** Working days past the step's current deadline while it is still open (0 on the day it passes), else null. */
+export function overdueWorkdays(
+  step: Pick<StepView, 'status' | 'deadline' | 'acceptanceDeadline'>,
+  time: WorkingTime,
+  now = new Date(),
+): number | null {
+  const due =
+    step.status === 'submitted' ? step.acceptanceDeadline : step.status === 'in_review' ? step.deadline : null;
+  if (!due || new Date(due) > now) return null;
+  return time.workdaysBetween(new Date(due), now);
 }

@@ -16,12 +16,27 @@ export function creditCodeCheckChar(first17: string): string | null {
   return ALPHABET[(31 - (sum % 31)) % 31]!;
 }
 
-/** Why a code is invalid, or null when it is valid. Messages are shown to users. */
-export function creditCodeProblem(code: string): string | null {
-  if (code.length !== 18) return 'must be 18 characters';
-  if (![...code].every((c) => ALPHABET.includes(c))) return 'may only contain 0-9 and A-H J-N P-R T-U W-Y';
-  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check character does not match';
+/** What is wrong with a code: its length, a character outside the alphabet, or the check character. */
+export type CreditCodeProblemKind = 'length' | 'alphabet' | 'check';
+
+/** Why a code is invalid as a stable kind (the web UI words it), or null when it is valid. */
+export function creditCodeProblemKind(code: string): CreditCodeProblemKind | null {
+  if (code.length !== 18) return 'length';
+  if (![...code].every((c) => ALPHABET.includes(c))) return 'alphabet';
+  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check';
   return null;
+}
+
+const PROBLEM_MESSAGES: Record<CreditCodeProblemKind, string> = {
+  length: 'must be 18 characters',
+  alphabet: 'may only contain 0-9 and A-H J-N P-R T-U W-Y',
+  check: 'check character does not match',
+};
+
+/** Why a code is invalid, or null when it is valid. Messages are shown to API clients (English). */
+export function creditCodeProblem(code: string): string | null {
+  const kind = creditCodeProblemKind(code);
+  return kind ? PROBLEM_MESSAGES[kind] : null;
 }
 
 export function isValidCreditCode(code: string): boolean {

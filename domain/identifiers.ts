@@ -8,3 +8,13 @@ export const PHONE_PATTERN = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 /** Matter and department codes: upper-case letters, digits and dashes, used in URLs and workflow ids. */
 export const CODE_PATTERN = /^[A-Z][A-Z0-9-]{1,39}$/;
+
+/**
+ * A phone number as people type it, reduced to what PHONE_PATTERN checks: spaces, dashes (ASCII
+ * and full-width), dots and parentheses removed, and a leading +86 / 0086 country code dropped
+ * ("138 0000-0000" → "13800000000", "(0470) 123 4567" → "04701234567"). The API stores the result.
+ */
+export function normalizePhone(raw: string): string {
+  const digits = raw.replace(/[\s\u3000\-\u2010-\u2015\uff0d.()（）]/g, '');
+  return digits.replace(/^(\+|00)86(?=1[3-9]\d{9}$|0\d{9,11}$)/, '');
+}

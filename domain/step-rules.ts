@@ -67,6 +67,9 @@ const refuse = (
   params: Record<string, string | number> = {},
 ): Refusal => ({ kind, code, params, message });
 
+/** The most working days one extension may grant (the API's bound; a legal cap, where one applies, is lower). */
+export const EXTENSION_MAX_WORKDAYS = 60;
+
 /** A fee-bearing step is not approved (its certificate not issued) until its fee is paid. */
 export const awaitsPayment = (step: Pick<StepFacts, 'feeAmountFen' | 'feePaidAt'>): boolean =>
   (step.feeAmountFen ?? 0) > 0 && !step.feePaidAt;

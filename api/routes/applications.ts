@@ -290,4 +290,35 @@ export const applicationRoutes: AnyRoute[] = [
       });
     },
   }),
+
+  // 技术详情: where the application and each of its steps run in the engine, for the supervision
+  // office and the general office following a case into the Temporal Web UI (TEMPORAL_UI_URL).
+  defineRoute({
+    method: 'get',
+    path: '/api/applications/:id/technical',
+    summary: 'The workflows of an application and its steps, with Temporal Web UI links',
+    tag: 'applications',
+    access: ['supervisor', 'admin'],
+    scope: scopes.readableApplication,
+    params: IdParams,
+    handler: ({ deps, resource: { application, steps } }) => {
+      const workflowId = applicationWorkflowId(application.id);
+      return {
+        temporalUiUrl: deps.config.temporalUiUrl,
+        namespace: deps.config.temporalNamespace ?? 'default',
+        taskQueue: deps.config.taskQueue,
+        application: { workflowId, url: workflowLink(deps, workflowId) },
+        steps: steps.map((s) => {
+          const id = stepWorkflowId(application.id, s.matter_code);
+          return {
+            stepId: s.id,
+            matterName: s.matter_name,
+            attempt: s.attempt,
+            workflowId: id,
+            url: workflowLink(deps, id),
+          };
+        }),
+      };
+    },
+  }),
 ];

@@ -4,7 +4,7 @@ import { addCivilDays, shanghaiDate, WorkCalendar } from '../../domain/calendar'
 import { auditRepo } from '../../db/repositories/audit';
 import { calendarRepo } from '../../db/repositories/calendar';
 import { stepsRepo } from '../../db/repositories/steps';
-import { publishedHolidayTable } from '../../lib/holiday-table';
+import { publishedHolidayDays, publishedHolidayTable } from '../../lib/holiday-table';
 import { calendarChangedSignal, stepWorkflowId } from '../../workflows/shared';
 import { scopes } from '../access';
 import type { AppDeps } from '../deps';
@@ -73,6 +73,9 @@ export const calendarRoutes = [
         // Non-working days and 调休 working days; every other weekday is a working day.
         days: days.filter((d) => d.source !== 'weekday' || !d.workday),
         adminEntries: entries,
+        // The State Council's published days of the year (holidays and 调休 working days), by name,
+        // beside which the admin's own entries are read.
+        published: publishedHolidayDays().filter((d) => d.date.startsWith(`${year}-`)),
         missingYears: missing,
         warnings: missing.map(
           (y) => `no holiday table for ${y}: enter the State Council's schedule before deadlines reach it`,

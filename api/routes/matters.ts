@@ -48,7 +48,7 @@ export const matterRoutes = [
     handler: async ({ deps: { db }, user, params, body }) => {
       if (body.code !== undefined && body.code !== params.code) {
         throw badRequest('the request is invalid', [
-          { field: 'body.code', message: `must equal the code in the path (${params.code})` },
+          { field: 'body.code', message: `must equal the code in the path (${params.code})`, code: 'code_mismatch' },
         ]);
       }
       const matter: Matter = {
@@ -67,7 +67,9 @@ export const matterRoutes = [
         stage: body.stage,
       };
       if (!(await departmentsRepo.find(db, matter.departmentCode))) {
-        throw badRequest('unknown department', [{ field: 'body.departmentCode', message: 'unknown department code' }]);
+        throw badRequest('unknown department', [
+          { field: 'body.departmentCode', message: 'unknown department code', code: 'unknown_department' },
+        ]);
       }
       const catalog = new Map((await mattersRepo.list(db)).map((m) => [m.code, m]));
       catalog.set(matter.code, matter);
@@ -75,13 +77,23 @@ export const matterRoutes = [
       if (unknown.length > 0) {
         throw badRequest(
           'unknown prerequisites',
-          unknown.map((c) => ({ field: 'body.prerequisites', message: `unknown matter code ${c}` })),
+          unknown.map((c) => ({
+            field: 'body.prerequisites',
+            message: `unknown matter code ${c}`,
+            code: 'unknown_matter',
+            params: { matterCode: c },
+          })),
         );
       }
       const cycle = findCycle(catalog);
       if (cycle) {
         throw badRequest(`prerequisite cycle: ${cycle.join(' → ')}`, [
-          { field: 'body.prerequisites', message: `would create the cycle ${cycle.join(' → ')}` },
+          {
+            field: 'body.prerequisites',
+            message: `would create the cycle ${cycle.join(' → ')}`,
+            code: 'prerequisite_cycle',
+            params: { cycle: cycle.join(' → ') },
+          },
         ]);
       }
       // The matter and its audit row commit together.

@@ -1,5 +1,9 @@
-// The signed-in user's notifications (with what they have read), and the cashier's list of fees due.
+// The signed-in user's notifications (with what they have read), the cashier's list of fees due
+// and the payments of a day.
 import { z } from 'zod';
+import { addCivilDays, shanghaiDate } from '../../domain/calendar';
+import { applicationsRepo } from '../../db/repositories/applications';
+import { eventsRepo } from '../../db/repositories/events';
 import { notificationsRepo } from '../../db/repositories/notifications';
 import { stepsRepo } from '../../db/repositories/steps';
 import { scopes, stepViewer } from '../access';
@@ -9,6 +13,7 @@ import { notFound } from '../errors';
 import { defineRoute } from './define';
 
 const NotificationIdParams = z.object({ id: z.coerce.number().int().positive('malformed notification id') });
+const FeesPaidQuery = z.strictObject({ date: z.iso.date().optional() });
 
 export const notificationRoutes = [
   defineRoute({
@@ -87,7 +92,59 @@ export const notificationRoutes = [
     scope: scopes.none,
     handler: async ({ deps, user }) => {
       const viewer = stepViewer(user, false, deps.config);
-      return (await stepsRepo.feesDue(deps.db)).map((s) => toStepView(s, viewer));
+      const steps = await stepsRepo.feesDue(deps.db);
+      const names = await applicationsRepo.namesOf(
+        deps.db,
+        steps.map((s) => s.application_id),
+      );
+      // Each fee also names its project and its payer (the investor).
+      return steps.map((s) => ({
+        ...toStepView(s, viewer),
+        projectName: names.get(s.application_id)?.project.name ?? null,
+        payerName: names.get(s.application_id)?.investor.name ?? null,
+      }));
+    },
+  }),
+
+  // The payments of one day (Beijing time; today by default), for the cashier's reconciliation.
+  defineRoute({
+    method: 'get',
+    path: '/api/fees/paid',
+    summary: 'Fees paid on one day (Asia/Shanghai), with the total',
+    tag: 'fees',
+    access: ['cashier', 'supervisor', 'admin'],
+    scope: scopes.none,
+    query: FeesPaidQuery,
+    handler: async ({ deps, query }) => {
+      const date = query.date ?? shanghaiDate(new Date());
+      const from = new Date(`${date}T00:00:00+08:00`);
+      const to = new Date(`${addCivilDays(date, 1)}T00:00:00+08:00`);
+      const steps = await stepsRepo.feesPaid(deps.db, from, to);
+      const [names, recorded] = await Promise.all([
+        applicationsRepo.namesOf(
+          deps.db,
+          steps.map((s) => s.application_id),
+        ),
+        eventsRepo.latestOfType(
+          deps.db,
+          steps.map((s) => s.id),
+          'fee_paid',
+        ),
+      ]);
+      const items = steps.map((s) => ({
+        stepId: s.id,
+        applicationId: s.application_id,
+        matterCode: s.matter_code,
+        matterName: s.matter_name,
+        departmentCode: s.department_code,
+        projectName: names.get(s.application_id)?.project.name ?? null,
+        payerName: names.get(s.application_id)?.investor.name ?? null,
+        amountFen: s.fee_amount_fen ?? 0,
+        receiptNo: s.fee_receipt_no,
+        paidAt: s.fee_paid_at!.toISOString(),
+        recordedBy: recorded.get(s.id)?.actor_name ?? null,
+      }));
+      return { date, items, count: items.length, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
     },
   }),
 ];

@@ -42,6 +42,7 @@ import {
   SupplementRequestBody,
   UrgeBody,
 } from '../schemas';
+import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
 import { toStepView, withRemaining } from '../views';
 import { defineRoute, type AnyRoute } from './define';
@@ -137,20 +138,53 @@ export const stepRoutes: AnyRoute[] = [
       );
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       const viewer = stepViewer(user, false, deps.config);
-      return steps.map((s) => withRemaining(toStepView(s, viewer), time));
+      // Each row also names its project and investor, its last urge and its open supervision case.
+      return withContexts(
+        deps.db,
+        steps,
+        steps.map((s) => withRemaining(toStepView(s, viewer), time)),
+      );
+    },
+  }),
+
+  // 已办: what the department has finished, the most recent first.
+  defineRoute({
+    method: 'get',
+    path: '/api/inbox/done',
+    summary: "Finished steps of the user's department (已办), the most recent first",
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentList,
+    query: InboxQuery,
+    handler: async ({ deps, user, query, resource }) => {
+      const steps = await stepsRepo.done(
+        deps.db,
+        resource.departmentCode!,
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      );
+      const viewer = stepViewer(user, false, deps.config);
+      return withContexts(
+        deps.db,
+        steps,
+        steps.map((s) => toStepView(s, viewer)),
+      );
     },
   }),
 
   defineRoute({
     method: 'get',
     path: '/api/steps/:id',
-    summary: 'One step',
+    summary: 'One step, with its project, investor, last urge and open supervision case',
     tag: 'steps',
     access: ALL,
     scope: scopes.departmentStep,
     params: IdParams,
-    handler: async ({ deps, user, resource: step }) =>
-      toStepView(step, await stepViewerFor(deps, user, step.application_id)),
+    handler: async ({ deps, user, resource: step }) => {
+      const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const view = withRemaining(toStepView(step, await stepViewerFor(deps, user, step.application_id)), time);
+      return (await withContexts(deps.db, [step], [view]))[0];
+    },
   }),
 
   stepAction({
@@ -225,7 +259,12 @@ export const stepRoutes: AnyRoute[] = [
         assignee.department_code !== step.department_code
       ) {
         throw badRequest('unknown assignee', [
-          { field: 'body.assigneeId', message: `not an active staff member of department ${step.department_code}` },
+          {
+            field: 'body.assigneeId',
+            message: `not an active staff member of department ${step.department_code}`,
+            code: 'unknown_assignee',
+            params: { departmentCode: step.department_code },
+          },
         ]);
       }
       return { assignee: { id: assignee.id, displayName: assignee.display_name } };

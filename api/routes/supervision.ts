@@ -1,15 +1,18 @@
 // The supervision office (督查协调室): cases, the board of yellow and red steps, statistics;
 // and the department's answer to a case.
+import { applicationsRepo } from '../../db/repositories/applications';
+import { eventsRepo } from '../../db/repositories/events';
 import { statsRepo } from '../../db/repositories/stats';
 import { stepsRepo } from '../../db/repositories/steps';
 import { supervisionRepo } from '../../db/repositories/supervision';
 import { createWorkingTimeSource } from '../../lib/working-time';
 import { answerCaseUpdate, stepWorkflowId } from '../../workflows/shared';
-import { scopes, stepViewer } from '../access';
+import { scopes, stepViewer, stepViewerFor } from '../access';
 import { asActor } from '../auth';
 import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
+import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
-import { toCaseView, toStepView, withRemaining } from '../views';
+import { overdueWorkdays, stepRefusal, toCaseView, toStepView, withRemaining } from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
 export const supervisionRoutes: AnyRoute[] = [
@@ -22,15 +25,67 @@ export const supervisionRoutes: AnyRoute[] = [
     access: ['supervisor', 'admin', 'staff'],
     scope: scopes.departmentList,
     query: CaseListQuery,
-    handler: async ({ deps, query, resource }) =>
-      (
-        await supervisionRepo.list(deps.db, {
-          status: query.status,
-          departmentCode: resource.departmentCode,
-          limit: query.pageSize,
-          offset: (query.page - 1) * query.pageSize,
-        })
-      ).map(toCaseView),
+    handler: async ({ deps, query, resource }) => {
+      const cases = await supervisionRepo.list(deps.db, {
+        status: query.status,
+        departmentCode: resource.departmentCode,
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      });
+      // Each case also names its matter and project.
+      const [steps, names] = await Promise.all([
+        stepsRepo.findMany(
+          deps.db,
+          cases.map((c) => c.step_id),
+        ),
+        applicationsRepo.namesOf(
+          deps.db,
+          cases.map((c) => c.application_id),
+        ),
+      ]);
+      const matterOf = new Map(steps.map((s) => [s.id, s.matter_name]));
+      return cases.map((c) => ({
+        ...toCaseView(c),
+        matterName: matterOf.get(c.step_id) ?? null,
+        projectName: names.get(c.application_id)?.project.name ?? null,
+      }));
+    },
+  }),
+
+  // One case with what a reader needs to act on it: the step as it is now (with its project,
+  // last urge and open case), every case of the step (the escalation ladder) and the step's events.
+  defineRoute({
+    method: 'get',
+    path: '/api/supervision/cases/:id',
+    summary: 'One supervision case with its step, its ladder and the step’s history',
+    tag: 'supervision',
+    access: ['supervisor', 'admin', 'staff'],
+    scope: scopes.departmentCase,
+    params: CaseIdParams,
+    handler: async ({ deps, user, resource: found }) => {
+      const step = (await stepsRepo.find(deps.db, found.step_id))!;
+      const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const viewer = await stepViewerFor(deps, user, step.application_id);
+      const [stepView] = await withContexts(deps.db, [step], [withRemaining(toStepView(step, viewer), time)]);
+      const [ladder, events] = await Promise.all([
+        supervisionRepo.listForStep(deps.db, step.id),
+        eventsRepo.ofStep(deps.db, step.id),
+      ]);
+      return {
+        ...toCaseView(found),
+        matterName: step.matter_name,
+        projectName: stepView!.projectName,
+        step: stepView,
+        ladder: ladder.map(toCaseView),
+        events: events.map((e) => ({
+          at: e.at.toISOString(),
+          type: e.type,
+          actor: { id: e.actor_id, displayName: e.actor_name },
+          stepId: e.step_id,
+          detail: e.detail,
+        })),
+      };
+    },
   }),
 
   defineRoute({
@@ -69,8 +124,22 @@ export const supervisionRoutes: AnyRoute[] = [
     handler: async ({ deps, user, query }) => {
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       const viewer = stepViewer(user, false, deps.config);
-      return (await stepsRepo.board(deps.db, query.pageSize, (query.page - 1) * query.pageSize)).map((s) =>
-        withRemaining(toStepView(s, viewer), time),
+      const steps = await stepsRepo.board(deps.db, query.pageSize, (query.page - 1) * query.pageSize);
+      const now = new Date();
+      // Each row also names its project, how many working days it is overdue, its last urge and
+      // open case, and why it cannot be extended or urged now (the refusal's code and parameters).
+      return withContexts(
+        deps.db,
+        steps,
+        steps.map((s) => {
+          const view = withRemaining(toStepView(s, viewer), time, now);
+          return {
+            ...view,
+            overdueWorkdays: overdueWorkdays(view, time, now),
+            extensionRefusal: stepRefusal('extend', s, viewer, now.getTime()),
+            urgeRefusal: stepRefusal('urge', s, viewer, now.getTime()),
+          };
+        }),
       );
     },
   }),

@@ -33,6 +33,21 @@ export const userRoutes = [
     },
   }),
 
+  // Whom a step can be reassigned to: the active staff of the caller's department.
+  defineRoute({
+    method: 'get',
+    path: '/api/users/colleagues',
+    summary: "Active staff of the caller's department",
+    tag: 'steps',
+    access: ['staff'],
+    scope: scopes.departmentList,
+    handler: async ({ deps, resource }) =>
+      (await usersRepo.staffOf(deps.db, resource.departmentCode!)).map((u) => ({
+        id: u.id,
+        displayName: u.display_name,
+      })),
+  }),
+
   defineRoute({
     method: 'get',
     path: '/api/users',
@@ -56,7 +71,9 @@ export const userRoutes = [
     idempotent: true,
     handler: async ({ deps: { db }, user, body }) => {
       if (body.departmentCode && !(await departmentsRepo.find(db, body.departmentCode))) {
-        throw badRequest('unknown department', [{ field: 'body.departmentCode', message: 'unknown department code' }]);
+        throw badRequest('unknown department', [
+          { field: 'body.departmentCode', message: 'unknown department code', code: 'unknown_department' },
+        ]);
       }
       const id = randomUUID();
       const passwordHash = await hashPassword(body.password);

@@ -94,8 +94,22 @@ export async function planFromCatalog(db: Kysely<Database>, matters: readonly st
   } catch (err) {
     if (err instanceof PlanError) {
       throw badRequest(err.message, [
-        ...err.unknownCodes.map((c) => ({ field: 'body.matters', message: `unknown matter code ${c}` })),
-        ...(err.cycle.length ? [{ field: 'body.matters', message: err.message }] : []),
+        ...err.unknownCodes.map((c) => ({
+          field: 'body.matters',
+          message: `unknown matter code ${c}`,
+          code: 'unknown_matter',
+          params: { matterCode: c },
+        })),
+        ...(err.cycle.length
+          ? [
+              {
+                field: 'body.matters',
+                message: err.message,
+                code: 'prerequisite_cycle',
+                params: { cycle: err.cycle.join(' → ') },
+              },
+            ]
+          : []),
       ]);
     }
     throw err;

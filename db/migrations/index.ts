@@ -8,6 +8,7 @@ import * as m0005 from './2026_11_30_0005_launch_outbox';
 import * as m0006 from './2026_11_30_0006_login_failures';
 import * as m0007 from './2026_11_30_0007_notice_codes';
 import * as m0008 from './2026_11_30_0008_board_index';
+import * as m0009 from './2026_11_30_0009_read_side_indexes';
 import * as m0010 from './2026_11_30_0010_case_numbers';
 import * as m0011 from './2026_11_30_0011_documents';
 import * as m0014 from './2026_11_30_0014_notification_deliveries';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0006_login_failures': m0006,
   '2026_11_30_0007_notice_codes': m0007,
   '2026_11_30_0008_board_index': m0008,
+  '2026_11_30_0009_read_side_indexes': m0009,
   '2026_11_30_0010_case_numbers': m0010,
   '2026_11_30_0011_documents': m0011,
   '2026_11_30_0014_notification_deliveries': m0014,

@@ -101,6 +101,20 @@ export const applicationsRepo = {
       .execute();
   },
 
+  /** Project and investor of these applications, by id (what a list row names). */
+  async namesOf(
+    db: Db,
+    ids: readonly string[],
+  ): Promise<Map<string, { project: ProjectInfo; investor: InvestorInfo; officerId: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('applications')
+      .select(['id', 'project', 'investor', 'officer_id'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, { project: r.project, investor: r.investor, officerId: r.officer_id }]));
+  },
+
   find(db: Db, id: string): Promise<ApplicationRow | undefined> {
     return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
   },
@@ -143,6 +157,7 @@ export const applicationsRepo = {
           eb('case_no', 'ilike', like),
           eb(sql`project->>'name'`, 'ilike', like),
           eb(sql`project->>'code'`, 'ilike', like),
+          eb(sql`investor->>'name'`, 'ilike', like),
         ]),
       );
     }

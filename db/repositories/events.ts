@@ -27,6 +27,26 @@ export const eventsRepo = {
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   },
 
+  /** The latest event of `type` of each of these steps, by step id. */
+  async latestOfType(db: Db, stepIds: readonly string[], type: string): Promise<Map<string, EventRow>> {
+    if (stepIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .distinctOn('step_id')
+      .where('step_id', 'in', [...new Set(stepIds)])
+      .where('type', '=', type)
+      .orderBy('step_id')
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(rows.map((r) => [r.step_id!, r]));
+  },
+
+  /** Every event of one step, oldest first. */
+  ofStep(db: Db, stepId: string): Promise<EventRow[]> {
+    return db.selectFrom('events').selectAll().where('step_id', '=', stepId).orderBy('id').execute();
+  },
+
   timeline(db: Db, applicationId: string): Promise<EventRow[]> {
     return db.selectFrom('events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   },

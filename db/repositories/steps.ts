@@ -15,6 +15,17 @@ export const stepsRepo = {
     return db.selectFrom('steps').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The steps with these ids, in id order (unknown ids are left out). */
+  findMany(db: Db, ids: readonly string[]): Promise<StepRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('steps')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
+  },
+
   listByApplication(db: Db, applicationId: string): Promise<StepRow[]> {
     return db.selectFrom('steps').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   },
@@ -150,6 +161,32 @@ export const stepsRepo = {
       .where('id', '=', stepId)
       .where('attempt', '<=', attempt)
       .where('status', 'not in', ['approved', 'rejected', 'cancelled'])
+      .execute();
+  },
+
+  /** A department's finished steps (已办: decided, cancelled or failed), the most recent first. */
+  done(db: Db, departmentCode: string, limit: number, offset: number): Promise<StepRow[]> {
+    return db
+      .selectFrom('steps')
+      .selectAll()
+      .where('department_code', '=', departmentCode)
+      .where('status', 'in', ['approved', 'rejected', 'cancelled', 'failed'])
+      .orderBy(sql`coalesce(decided_at, updated_at)`, 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  },
+
+  /** Fees paid in [from, to), in the order they were paid (the cashier's reconciliation). */
+  feesPaid(db: Db, from: Date, to: Date): Promise<StepRow[]> {
+    return db
+      .selectFrom('steps')
+      .selectAll()
+      .where('fee_paid_at', '>=', from)
+      .where('fee_paid_at', '<', to)
+      .orderBy('fee_paid_at')
+      .orderBy('id')
       .execute();
   },
 

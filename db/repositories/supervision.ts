@@ -71,6 +71,32 @@ export const supervisionRepo = {
       .execute();
   },
 
+  /** The open case of each of these steps (at most one per step: a level closes when the next opens). */
+  async openForSteps(db: Db, stepIds: readonly string[]): Promise<Map<string, CaseRow>> {
+    if (stepIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('supervision_cases')
+      .selectAll()
+      .where('step_id', 'in', [...new Set(stepIds)])
+      .where('status', '=', 'open')
+      .orderBy('level', 'desc')
+      .execute();
+    const byStep = new Map<string, CaseRow>();
+    for (const r of rows) if (!byStep.has(r.step_id)) byStep.set(r.step_id, r);
+    return byStep;
+  },
+
+  /** Every case of one step (all attempts and levels), oldest first. */
+  listForStep(db: Db, stepId: string): Promise<CaseRow[]> {
+    return db
+      .selectFrom('supervision_cases')
+      .selectAll()
+      .where('step_id', '=', stepId)
+      .orderBy('opened_at')
+      .orderBy('id')
+      .execute();
+  },
+
   find(db: Db, id: string): Promise<CaseRow | undefined> {
     return db.selectFrom('supervision_cases').selectAll().where('id', '=', id).executeTakeFirst();
   },

@@ -37,6 +37,17 @@ export const usersRepo = {
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   },
+  /** Active staff of one department, by name (whom a step can be reassigned to). */
+  staffOf(db: Db, departmentCode: string): Promise<UserRow[]> {
+    return db
+      .selectFrom('users')
+      .selectAll()
+      .where('role', '=', 'staff')
+      .where('department_code', '=', departmentCode)
+      .where('disabled', '=', false)
+      .orderBy('display_name')
+      .execute();
+  },
   list(db: Db): Promise<UserRow[]> {
     return db.selectFrom('users').selectAll().orderBy('username').execute();
   },

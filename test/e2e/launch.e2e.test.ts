@@ -1,32 +1,22 @@
-// The launch button in the browser: a double click launches once, and a launch whose answer
-// was lost, clicked again, sends the same Idempotency-Key and opens the application the first
-// click recorded instead of launching a second one.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../lib/paths';
+// The launch button in the browser: it asks first in a dialog; a cancelled dialog launches
+// nothing; a double click on the button and then on the confirmation launches once; and a launch
+// whose answer was lost, confirmed again, sends the same Idempotency-Key and opens the
+// application the first confirmation recorded instead of launching a second one.
+import type { Browser, Page } from 'playwright-core';
+import { dialog, launchBrowser, resultText } from '../helpers/browser';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, startStack, type Stack } from '../helpers/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
+const LAUNCH = 'button:has-text("发起联合审批")';
 
 let stack: Stack;
 let browser: Browser;
 let officerApi: ApiClient;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM))
-    execFileSync('bash', [path.join(projectRoot(), 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
-  if (!fs.existsSync(path.join(projectRoot(), 'web', 'dist', 'index.html'))) {
-    execFileSync('npm', ['run', 'build:web'], { cwd: projectRoot(), stdio: 'inherit' });
-  }
+  browser = await launchBrowser();
   stack = await startStack();
   officerApi = await ApiClient.login(stack.baseUrl, 'officer');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
 }, 180_000);
 
 afterAll(async () => {
@@ -56,7 +46,7 @@ async function wizardAtPlan(projectName: string): Promise<Page> {
   await page.click('text=下一步');
   await page.check('input[name="matter-PROJECT-FILING"]');
   await page.click('text=下一步');
-  await page.waitForSelector('button:has-text("发起联合审批")');
+  await page.waitForSelector(LAUNCH);
   return page;
 }
 
@@ -75,12 +65,41 @@ const applicationsNamed = async (name: string) =>
   (await officerApi.get(`/api/applications?q=${encodeURIComponent(name)}`)).body.items as Array<{ id: string }>;
 
 describe('launching from the wizard', () => {
-  it('when the officer double-clicks launch, then one request goes out and one application exists', async () => {
+  it('when the officer cancels the confirmation, by Esc or by the cancel button, then nothing is launched and focus returns to the button', async () => {
+    const name = `取消申报-${Date.now()}`;
+    const page = await wizardAtPlan(name);
+    const keys = launchKeys(page);
+    await page.click(LAUNCH);
+    const d = await dialog(page);
+    // The dialog says what will happen, holds the focus and is announced as a modal dialog.
+    expect(await d.getAttribute('aria-modal')).toBe('true');
+    expect(await d.textContent()).toContain(name);
+    expect(await d.textContent()).toContain('发起后不能修改申请内容');
+    expect(await page.evaluate("!!document.activeElement?.closest('[role=dialog]')")).toBe(true);
+    // Tab stays inside the dialog.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate("!!document.activeElement?.closest('[role=dialog]')")).toBe(true);
+    await page.keyboard.press('Escape');
+    await d.waitFor({ state: 'detached' });
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('发起联合审批');
+    await page.click(LAUNCH);
+    await (await dialog(page)).locator('button:has-text("取消")').click();
+    await d.waitFor({ state: 'detached' });
+    expect(keys).toHaveLength(0);
+    expect(await applicationsNamed(name)).toHaveLength(0);
+  });
+
+  it('when the officer double-clicks launch and then the confirmation, then one request goes out and one application exists', async () => {
     const name = `双击申报-${Date.now()}`;
     const page = await wizardAtPlan(name);
     const keys = launchKeys(page);
-    await page.dblclick('button:has-text("发起联合审批")');
+    // The second click of the double click lands on the dialog that the first one opened: it confirms nothing.
+    await page.dblclick(LAUNCH);
+    const d = await dialog(page);
+    expect(keys).toHaveLength(0);
+    await d.locator('button.confirm').dblclick();
     await page.waitForURL(/\/applications\/JA\d+/);
+    expect(await resultText(page, '已发起联合审批')).toMatch(/已发起联合审批 GH-\d{4}-\d{6}，1 个环节已送达窗口/);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect((await applicationsNamed(name)).map((a) => a.id)).toEqual([page.url().split('/').pop()]);
@@ -103,11 +122,14 @@ describe('launching from the wizard', () => {
         body: JSON.stringify({ error: { code: 'unavailable', message: 'gateway timeout' } }),
       });
     });
-    await page.click('button:has-text("发起联合审批")');
+    await page.click(LAUNCH);
+    await (await dialog(page)).locator('button.confirm').click();
     await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('[role=alert]')).toContain('服务暂时不可用，请稍后重试');
     expect(await applicationsNamed(name)).toHaveLength(1);
 
-    await page.click('button:has-text("发起联合审批")');
+    await page.click(LAUNCH);
+    await (await dialog(page)).locator('button.confirm').click();
     await page.waitForURL(/\/applications\/JA\d+/);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);

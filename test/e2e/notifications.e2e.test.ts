@@ -112,7 +112,7 @@ describe('notifications in the web UI', () => {
     await page.fill('input[name=email]', 'not-an-address');
     await page.selectOption('select[name=notifyBy]', 'email');
     await page.click('button:has-text("保存")');
-    await page.waitForSelector('text=must be an email address');
+    await page.waitForSelector('text=请填写有效的邮箱地址');
     await page.fill('input[name=email]', 'daiban@center.example.cn');
     await page.click('button:has-text("保存")');
     await page.waitForSelector('text=已保存');

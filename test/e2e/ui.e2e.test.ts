@@ -2,42 +2,21 @@
 // day = 2 s): an officer launches a three-matter review in the wizard, two departments act at
 // their windows, the filing turns red and shows on the supervisor's board, the supervisor urges,
 // the steps are approved and the application completes. Screenshots of each role's main page
-// go to test-artifacts/ (git-ignored).
-import { execFileSync } from 'node:child_process';
+// go to test-artifacts/screenshots/ (git-ignored).
 import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../lib/paths';
+import type { Browser, Page } from 'playwright-core';
+import { dialog, launchBrowser, resultText, shot, signIn as signInAs } from '../helpers/browser';
 import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
 import { issueDocuments } from '../../api/services/documents';
 import { createLogger } from '../../lib/logger';
 import { applicationBody, creditCode } from '../helpers/fixtures';
 
-const ARTIFACTS = path.join(projectRoot(), 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM))
-    execFileSync('bash', [path.join(projectRoot(), 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
-  if (!fs.existsSync(path.join(projectRoot(), 'web', 'dist', 'index.html'))) {
-    execFileSync('npm', ['run', 'build:web'], { cwd: projectRoot(), stdio: 'inherit' });
-  }
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchBrowser();
   stack = await startStack({ workdaySeconds: 2 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
 }, 180_000);
 
 afterAll(async () => {
@@ -45,19 +24,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'demo1234');
-  await page.click('button[type=submit]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return page;
-}
+const signIn = (username: string): Promise<Page> => signInAs(browser, stack.baseUrl, username);
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** Confirms the dialog a guarded action opened. */
+const confirm = async (page: Page) => (await dialog(page)).locator('button.confirm').click();
 
 describe('the web UI', () => {
   it('when the public opens the service guide, then every matter shows its five publics in Chinese', async () => {
@@ -96,6 +66,7 @@ describe('the web UI', () => {
     await officer.waitForSelector('text=第 2 批（并联办理）');
     await shot(officer, 'officer-plan');
     await officer.click('button:has-text("发起联合审批")');
+    await confirm(officer);
     await officer.waitForURL(/\/applications\/JA\d+/);
     const appId = officer.url().split('/').pop()!;
 
@@ -104,25 +75,33 @@ describe('the web UI', () => {
     await drc.waitForSelector('tr[data-step="PROJECT-FILING"]');
     await shot(drc, 'staff-inbox');
     await drc.click('tr[data-step="PROJECT-FILING"] a');
-    await drc.click('button:has-text("受理")');
+    await drc.click('[data-form=accept] button');
+    expect(await resultText(drc, '已受理')).toContain('已受理「企业投资项目备案」，承诺办结时限');
     await drc.waitForSelector('[data-light="yellow"], [data-light="red"]');
 
     // Supervisor: the board shows it red; urge.
     const supervisor = await signIn('supervisor');
     await supervisor.waitForSelector('tr[data-step="PROJECT-FILING"] [data-light="red"]', { timeout: 30_000 });
     await supervisor.click('tr[data-step="PROJECT-FILING"] button:has-text("催办")');
-    await supervisor.waitForSelector('[role=status]');
+    await confirm(supervisor);
+    expect(await resultText(supervisor, '已催办')).toContain('已催办「企业投资项目备案」：请抓紧办理');
     await shot(supervisor, 'supervisor-board');
 
     // DRC approves (late); EEB at its window accepts and approves; WRB's step goes through the API.
-    await drc.click('button:has-text("准予许可")');
-    await drc.waitForSelector('text=准予许可');
+    await drc.click('[data-form=approve] button');
+    await confirm(drc);
+    expect(await resultText(drc, '已准予许可')).toContain('「企业投资项目备案」已准予许可');
     const eeb = await signIn('staff.eeb');
     await eeb.waitForSelector('tr[data-step="EIA-FORM"]', { timeout: 30_000 });
     await eeb.click('tr[data-step="EIA-FORM"] a');
-    await eeb.waitForSelector('button:has-text("准予许可"), button:has-text("受理")');
-    if (await eeb.isVisible('button:has-text("受理")')) await eeb.click('button:has-text("受理")');
-    await eeb.click('button:has-text("准予许可")');
+    await eeb.waitForSelector('[data-form=approve], [data-form=accept]');
+    if (await eeb.isVisible('[data-form=accept]')) {
+      await eeb.click('[data-form=accept] button');
+      await resultText(eeb, '已受理');
+    }
+    await eeb.click('[data-form=approve] button');
+    await confirm(eeb);
+    await resultText(eeb, '已准予许可');
     const wrb = await ApiClient.login(stack.baseUrl, 'staff.wrb');
     const soil = `${appId}-SOIL-WATER`;
     await eventually(async () => (await wrb.get(`/api/steps/${soil}`)).body.status !== 'blocked');
@@ -133,13 +112,16 @@ describe('the web UI', () => {
     await officer.goto(`${stack.baseUrl}/applications/${appId}`);
     await officer.waitForSelector('h1 >> text=已办结', { timeout: 30_000 });
     const timeline = await officer.textContent('.timeline');
-    expect(timeline).toContain('催办');
+    expect(timeline).toContain('催办 · 企业投资项目备案');
+    expect(timeline).toContain('催办：请抓紧办理');
     expect(timeline).toContain('超期（红灯），立案督办');
     // Approved late: the filing stays marked overdue.
-    expect(await officer.textContent('tr[data-step="PROJECT-FILING"]')).toContain('超期');
+    expect(await officer.textContent('.step-card[data-step="PROJECT-FILING"]')).toContain('超期');
     await shot(officer, 'officer-application');
     await officer.goto(`${stack.baseUrl}/applications`);
-    await officer.waitForSelector(`text=${appId}`);
+    // The list names the application by its case number.
+    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+    await officer.waitForSelector(`text=${(await officerApi.get(`/api/applications/${appId}`)).body.caseNo}`);
     await shot(officer, 'officer-applications');
 
     // Cashier: a matter with a catalog fee is at its window; the fee is recorded at the catalog amount.
@@ -159,7 +141,7 @@ describe('the web UI', () => {
       stage: 1,
     };
     expect((await adminApi.request('PUT', '/api/matters/WATER-INTAKE', feeMatter)).status).toBe(200);
-    const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
+
     const withFee = await officerApi.post('/api/applications', {
       project: { name: '根河水厂扩建项目', investmentWanYuan: 3000, location: '根河市', industry: '水务' },
       investor: { name: '根河水务有限公司', creditCode: creditCode(), contactName: '孙', phone: '13600000000' },
@@ -171,16 +153,19 @@ describe('the web UI', () => {
     await shot(cashier, 'cashier-fees');
     await cashier.fill('input[aria-label="收据号"]', 'SF-2026-0001');
     await cashier.click('button:has-text("登记缴费")');
+    await confirm(cashier);
+    expect(await resultText(cashier, '已登记缴费')).toContain('已登记缴费 ¥200.00（取水许可），收据号 SF-2026-0001');
     await cashier.waitForSelector('text=暂无待缴费用');
     const admin = await signIn('admin');
     await admin.waitForSelector('text=综合室管理员');
-    await admin.waitForSelector('td:has-text("officer")');
     // The published table ends with 2026: the admin is told to enter 2027 before deadlines reach it.
     expect(await admin.textContent('[role=alert]')).toContain('缺少 2027 年节假日安排');
     await shot(admin, 'admin-calendar');
+    await admin.click('nav a:has-text("用户")');
+    await admin.waitForSelector('td:has-text("officer")');
   }, 180_000);
 
-  it('when a rejection lacks reasons, then the API message shows next to the field; English is one click away', async () => {
+  it('when a rejection lacks reasons, then the message shows next to its own field; English is one click away', async () => {
     const officerApi = await ApiClient.login(stack.baseUrl, 'officer');
     const created = await officerApi.post('/api/applications', {
       project: { name: '测试项目', investmentWanYuan: 10, location: '根河市', industry: '制造业' },
@@ -190,11 +175,15 @@ describe('the web UI', () => {
     const stepId = created.body.steps[0].id;
     const drc = await signIn('staff.drc');
     await drc.goto(`${stack.baseUrl}/steps/${stepId}`);
-    await drc.click('button:has-text("不予许可")');
-    await drc.waitForSelector('.field-error');
-    expect(await drc.textContent('.field-error')).toContain('理由');
+    // At the window (not yet accepted) a rejection is a refusal of acceptance (不予受理).
+    await drc.click('[data-form=reject] button');
+    await drc.waitForSelector('[data-form=reject] .field-error');
+    expect(await drc.textContent('[data-form=reject] .field-error')).toBe('请填写不予受理的理由');
+    // Nothing was asked or sent: no dialog, the correction form's own fields untouched.
+    expect(await drc.isVisible('[role=dialog]')).toBe(false);
+    expect(await drc.locator('[data-form=request_supplement] .field-error').count()).toBe(0);
     await drc.click('button:has-text("English")');
-    await drc.waitForSelector('button:has-text("Reject")');
+    await drc.waitForSelector('button:has-text("Refuse acceptance")');
   });
 });
 
@@ -248,11 +237,11 @@ describe('the web UI follows the API', () => {
       }),
     );
     await drc.goto(`${stack.baseUrl}/steps/${stepId}`);
-    await drc.click('button:has-text("受理")');
+    await drc.click('[data-form=accept] button');
     await drc.waitForSelector('[role=alert]');
     expect(await drc.textContent('[role=alert]')).toContain('该环节不在待受理状态（当前：审查中）');
     await drc.click('button:has-text("English")');
-    await drc.waitForSelector('button:has-text("Accept")');
+    await drc.waitForSelector('[data-form=accept] button:has-text("Accept")');
     expect(await drc.textContent('[role=alert]')).toContain('The step is not awaiting acceptance (it is "In review")');
     // Evaluated in the page (a string: the test's own type check has no DOM library).
     expect(await drc.evaluate('document.documentElement.lang')).toBe('en');
@@ -279,12 +268,13 @@ describe('the web UI for joint sessions, the catalog and statistics', () => {
     const appId = created.body.id;
     const officer = await signIn('officer');
     await officer.goto(`${stack.baseUrl}/applications/${appId}`);
-    await officer.waitForSelector('text=安排会议');
-    await officer.fill('.form >> input >> nth=0', '项目选址联审');
+    await officer.click('button:has-text("安排会议")');
+    await officer.fill('[data-form=schedule] input[name=topic]', '项目选址联审');
     await officer.fill('input[type=datetime-local]', '2026-12-03T10:00');
-    await officer.fill('.form >> input >> nth=2', '中心三楼会议室');
-    await officer.check('label:has-text("发展和改革委员会") input');
-    await officer.click('button:has-text("安排会议") >> nth=-1');
+    await officer.fill('[data-form=schedule] input[name=location]', '中心三楼会议室');
+    await officer.check('[data-form=schedule] label:has-text("发展和改革委员会") input');
+    await officer.click('[data-form=schedule] button:has-text("安排会议")');
+    expect(await resultText(officer, '已安排')).toContain('已安排联审会「项目选址联审」');
     await officer.waitForSelector('article.session');
 
     const drc = await signIn('staff.drc');
@@ -298,14 +288,19 @@ describe('the web UI for joint sessions, the catalog and statistics', () => {
     await shot(officer, 'officer-joint-session');
   });
 
-  it('when the admin makes a prerequisite cycle in the catalog editor, then the API names the cycle and the guide is unchanged', async () => {
+  it('when the admin makes a prerequisite cycle in the catalog editor, then the cycle is named in Chinese next to the prerequisites and the guide is unchanged', async () => {
     const admin = await signIn('admin');
-    await admin.waitForSelector('text=审批事项目录');
-    await admin.click('tr:has-text("PROJECT-FILING") button:has-text("编辑")');
-    const prerequisites = admin.locator('label:has-text("前置事项") input');
-    await prerequisites.fill('CONSTRUCTION-PERMIT');
-    await admin.click('.form button:has-text("保存") >> nth=-1');
-    await admin.waitForSelector('.error:has-text("prerequisite cycle")');
+    await admin.goto(`${stack.baseUrl}/admin/catalog`);
+    await admin.click('tr[data-matter="PROJECT-FILING"] button:has-text("编辑")');
+    // An existing matter's code cannot be changed.
+    expect(await admin.getAttribute('.catalog-form input[name=code]', 'readonly')).not.toBeNull();
+    await admin.check('input[name="prerequisite-CONSTRUCTION-PERMIT"]');
+    await admin.click('.catalog-form button:has-text("保存")');
+    await confirm(admin);
+    await admin.waitForSelector('.catalog-form .field-error');
+    expect(await admin.textContent('.catalog-form .field-error')).toMatch(
+      /^前置事项形成循环：.*PROJECT-FILING.*CONSTRUCTION-PERMIT|^前置事项形成循环：.*CONSTRUCTION-PERMIT.*PROJECT-FILING/,
+    );
     const guide = await new ApiClient(stack.baseUrl).get('/api/matters/PROJECT-FILING');
     expect(guide.body.prerequisites).toEqual([]);
   });
@@ -360,8 +355,7 @@ describe('the public side', () => {
     // Nothing wider than the phone; the password never goes into the address.
     expect(await phone.evaluate('document.documentElement.scrollWidth <= 375')).toBe(true);
     expect(phone.url()).not.toContain(created.queryPassword);
-    fs.mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'public-progress-phone.png'), fullPage: true });
+    await shot(phone, 'public-progress-phone');
 
     // The officer: the case number and query password to hand over, and the acceptance notice as a PDF.
     await issueDocuments({ db: stack.db.db, config: stack.config, log: createLogger('silent') });
@@ -380,6 +374,6 @@ describe('the public side', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
-    await officer.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'officer-documents.png'), fullPage: true });
+    await shot(officer, 'officer-documents');
   });
 });

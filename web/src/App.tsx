@@ -6,7 +6,9 @@ import { switchLanguageToUser, toggleLanguage } from './i18n';
 import type { Messages } from './locales/zh-CN';
 import { AdminPage } from './pages/Admin';
 import { DeliveriesPage } from './pages/AdminDeliveries';
+import { CatalogPage, DepartmentsPage, UsersPage } from './pages/AdminCatalog';
 import { ApplicationPage } from './pages/Application';
+import { CasePage, CasesPage } from './pages/Cases';
 import { CashierPage } from './pages/Cashier';
 import { GuidePage } from './pages/Guide';
 import { LoginPage } from './pages/Login';
@@ -14,8 +16,9 @@ import { NotificationSettingsPage } from './pages/NotificationSettings';
 import { NotificationsPage } from './pages/Notifications';
 import { ProgressPage } from './pages/Progress';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
-import { InboxPage, StepPage } from './pages/Staff';
-import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
+import { DonePage, InboxPage, StepPage } from './pages/Staff';
+import { BoardPage, StatsPage } from './pages/Supervisor';
+import { ResultScope } from './submit';
 import { UnreadBadge } from './UnreadBadge';
 
 const HOME: Record<User['role'], string> = {
@@ -35,6 +38,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   ],
   staff: [
     ['/inbox', 'nav.inbox'],
+    ['/inbox/done', 'nav.done'],
     ['/cases', 'nav.cases'],
   ],
   supervisor: [
@@ -46,6 +50,9 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   cashier: [['/fees', 'nav.fees']],
   admin: [
     ['/admin', 'nav.calendar'],
+    ['/admin/catalog', 'nav.catalog'],
+    ['/admin/departments', 'nav.departments'],
+    ['/admin/users', 'nav.users'],
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
   ],
@@ -107,41 +114,48 @@ export function App() {
         </div>
       </header>
       <main>
-        <Routes>
-          <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
-          <Route path="/guide" element={<GuidePage />} />
-          <Route path="/progress" element={<ProgressPage />} />
-          <Route
-            path="/login"
-            element={
-              <LoginPage
-                onLogin={(u) => {
-                  switchLanguageToUser(u.id);
-                  setUser(u);
-                  void navigate(HOME[u.role]);
-                }}
-              />
-            }
-          />
-          {user && (
-            <>
-              <Route path="/applications" element={<ApplicationsPage />} />
-              <Route path="/applications/new" element={<NewApplicationPage />} />
-              <Route path="/applications/:id" element={<ApplicationPage user={user} />} />
-              <Route path="/inbox" element={<InboxPage />} />
-              <Route path="/steps/:id" element={<StepPage />} />
-              <Route path="/board" element={<BoardPage />} />
-              <Route path="/cases" element={<CasesPage user={user} />} />
-              <Route path="/stats" element={<StatsPage />} />
-              <Route path="/fees" element={<CashierPage />} />
-              <Route path="/admin" element={<AdminPage />} />
-              <Route path="/notifications" element={<NotificationsPage />} />
-              <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
-              <Route path="/admin/deliveries" element={<DeliveriesPage />} />
-            </>
-          )}
-          <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />
-        </Routes>
+        <ResultScope>
+          <Routes>
+            <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
+            <Route path="/guide" element={<GuidePage />} />
+            <Route path="/progress" element={<ProgressPage />} />
+            <Route
+              path="/login"
+              element={
+                <LoginPage
+                  onLogin={(u) => {
+                    switchLanguageToUser(u.id);
+                    setUser(u);
+                    void navigate(HOME[u.role]);
+                  }}
+                />
+              }
+            />
+            {user && (
+              <>
+                <Route path="/applications" element={<ApplicationsPage />} />
+                <Route path="/applications/new" element={<NewApplicationPage />} />
+                <Route path="/applications/:id" element={<ApplicationPage user={user} />} />
+                <Route path="/inbox" element={<InboxPage />} />
+                <Route path="/inbox/done" element={<DonePage />} />
+                <Route path="/steps/:id" element={<StepPage />} />
+                <Route path="/board" element={<BoardPage />} />
+                <Route path="/cases" element={<CasesPage />} />
+                <Route path="/cases/:id" element={<CasePage user={user} />} />
+                <Route path="/stats" element={<StatsPage />} />
+                <Route path="/fees" element={<CashierPage />} />
+                <Route path="/admin" element={<AdminPage />} />
+                <Route path="/admin/catalog" element={<CatalogPage />} />
+                <Route path="/admin/departments" element={<DepartmentsPage />} />
+                <Route path="/admin/users" element={<UsersPage />} />
+                <Route path="/notifications" element={<NotificationsPage />} />
+                <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
+                <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+              </>
+            )}
+            <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />
+          </Routes>
+        </ResultScope>
       </main>
     </div>
   );

@@ -25,9 +25,17 @@ export interface ApiErrorBody {
   code: ErrorCode | 'network';
   /** English, for logs; shown only when the reason is unknown to the UI. */
   message: string;
-  details?: Array<{ field: string; message: string }>;
+  /** Each offending field: English message, and the check's stable code and parameters (words for the UI). */
+  details?: ApiErrorDetail[];
   /** The stable refusal code (step_not_open, fee_unpaid, urge_too_soon, …). */
   reason?: string;
+  params?: Record<string, string | number>;
+}
+
+export interface ApiErrorDetail {
+  field: string;
+  message: string;
+  code?: string;
   params?: Record<string, string | number>;
 }
 
@@ -94,7 +102,10 @@ export type RequestOptions<P extends Path, M extends Method> = ([PathParams<P, M
   ? { params?: undefined }
   : { params: PathParams<P, M> }) &
   ([QueryParams<P, M>] extends [never] ? { query?: undefined } : { query?: QueryParams<P, M> }) &
-  ([BodyOf<P, M>] extends [never] ? { body?: undefined } : { body: BodyOf<P, M> });
+  ([BodyOf<P, M>] extends [never] ? { body?: undefined } : { body: BodyOf<P, M> }) & {
+    /** This submission's Idempotency-Key (a form keeps it for the retry of the same submission). */
+    idempotencyKey?: string;
+  };
 
 /**
  * The Idempotency-Key of each submission still without a definite answer (the network failed, the
@@ -105,12 +116,16 @@ export type RequestOptions<P extends Path, M extends Method> = ([PathParams<P, M
 const unsettled = new Map<string, string>();
 
 /** 128 random bits; crypto.getRandomValues also works on plain http inside the center's network. */
-function newIdempotencyKey(): string {
+export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 const retryable = (res: Response) => res.status >= 500 || (res.status === 409 && res.headers.has('Retry-After'));
+
+/** True when a failed submission may or may not have been done, so its retry must reuse its key. */
+export const isUnsettled = (e: unknown): boolean =>
+  !(e instanceof ApiError) || e.status >= 500 || e.body.code === 'unavailable' || e.body.code === 'network';
 
 function url(template: string, params?: object, query?: object): string {
   const values = (params ?? {}) as Record<string, string | number>;
@@ -126,13 +141,14 @@ function url(template: string, params?: object, query?: object): string {
 const isErrorBody = (x: unknown): x is { error: ApiErrorBody } =>
   typeof x === 'object' && x !== null && 'error' in x && typeof (x as { error: unknown }).error === 'object';
 
-async function send(method: Method, path: string, body: unknown): Promise<unknown> {
+async function send(method: Method, path: string, body: unknown, explicitKey?: string): Promise<unknown> {
   const token = sessionStorage.getItem(TOKEN);
   const upper = method.toUpperCase();
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  // The server keeps keys per signed-in user; anonymous requests (sign-in) go without one.
-  const submission = token && upper !== 'GET' ? `${upper} ${path}\n${payload ?? ''}` : undefined;
-  let key: string | undefined;
+  // The server keeps keys per signed-in user; anonymous requests (sign-in) go without one. A form
+  // that manages its own submission passes its key; otherwise the key follows what is sent.
+  const submission = token && upper !== 'GET' && !explicitKey ? `${upper} ${path}\n${payload ?? ''}` : undefined;
+  let key: string | undefined = token && upper !== 'GET' ? explicitKey : undefined;
   if (submission) {
     key = unsettled.get(submission) ?? newIdempotencyKey();
     unsettled.set(submission, key);
@@ -178,8 +194,8 @@ export function request<M extends Method, P extends PathFor<M>>(
     ? [options?: RequestOptions<P, M>]
     : [options: RequestOptions<P, M>]
 ): Promise<AnswerOf<M, P>> {
-  const o = (options ?? {}) as { params?: object; query?: object; body?: unknown };
-  return send(method, url(path, o.params, o.query), o.body) as Promise<AnswerOf<M, P>>;
+  const o = (options ?? {}) as { params?: object; query?: object; body?: unknown; idempotencyKey?: string };
+  return send(method, url(path, o.params, o.query), o.body, o.idempotencyKey) as Promise<AnswerOf<M, P>>;
 }
 
 /**

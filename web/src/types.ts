@@ -5,7 +5,7 @@
 // `{}`), so the other answers below mirror the routes and the contract until it does.
 import type { ApplicationStatus, Light, Role, StepStatus } from '../../domain/model';
 import type { StepAction } from '../../domain/step-rules';
-import type { StepView } from '../../api/views';
+import type { StepContextView, StepView } from '../../api/views';
 import type { DocumentView } from '../../domain/documents';
 import type { PublicProgress } from '../../domain/public-progress';
 
@@ -19,8 +19,61 @@ export interface User {
   departmentCode: string | null;
 }
 
-/** A Step as the API answers it; inbox and board rows also carry the working days left. */
-export type Step = StepView & { remainingWorkdays?: number | null };
+/**
+ * A Step as the API answers it; inbox and board rows also carry the working days left, and list
+ * rows and the step's own page what is around it (project, investor, last urge, open case).
+ */
+export type Step = StepView & { remainingWorkdays?: number | null } & Partial<StepContextView>;
+
+/** A refusal's stable code and parameters (domain/step-rules.ts), worded by the UI. */
+export interface Refusal {
+  reason: string;
+  params: Record<string, string | number>;
+}
+
+/** A row of the supervision board: the step, how long it is overdue, why it cannot be extended or urged now. */
+export type BoardStep = Step & {
+  overdueWorkdays: number | null;
+  extensionRefusal: Refusal | null;
+  urgeRefusal: Refusal | null;
+};
+
+/** A fee due at the cashier: the step with its project and payer. */
+export type FeeDue = Step & { projectName: string | null; payerName: string | null };
+
+export interface Payment {
+  stepId: string;
+  applicationId: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  projectName: string | null;
+  payerName: string | null;
+  amountFen: number;
+  receiptNo: string | null;
+  paidAt: string;
+  recordedBy: string | null;
+}
+
+export interface PaymentsOfDay {
+  date: string;
+  items: Payment[];
+  count: number;
+  totalFen: number;
+}
+
+export interface Colleague {
+  id: string;
+  displayName: string;
+}
+
+export interface TechnicalDetails {
+  temporalUiUrl: string;
+  namespace: string;
+  taskQueue: string;
+  application: { workflowId: string; url: string };
+  steps: Array<{ stepId: string; matterName: string; attempt: number; workflowId: string; url: string }>;
+}
 
 export interface Application {
   id: string;
@@ -81,18 +134,32 @@ export interface Plan {
   promisedWorkdaysOnCriticalPath: number;
 }
 
+export type CaseOutcome = 'answered' | 'escalated' | 'decided' | 'cancelled';
+
 export interface SupervisionCase {
   id: string;
   stepId: string;
   applicationId: string;
   departmentCode: string;
+  attempt?: number;
   level: number;
   openedAt: string;
   dueAt: string;
   status: 'open' | 'closed';
-  outcome: string | null;
+  outcome: CaseOutcome | null;
   answer: string | null;
+  answeredBy?: string | null;
+  closedAt?: string | null;
+  matterName?: string | null;
+  projectName?: string | null;
 }
+
+/** One case with its step, every case of the step (the ladder) and the step's events. */
+export type CaseDetail = SupervisionCase & {
+  step: Step;
+  ladder: SupervisionCase[];
+  events: TimelineEvent[];
+};
 
 export interface JointSession {
   id: string;
@@ -126,8 +193,10 @@ export interface MonthlyStats {
 }
 
 export interface CalendarAnswer {
+  year: number;
   missingYears: number[];
-  adminEntries: Array<{ date: string; workday: boolean; note: string }>;
+  adminEntries: Array<{ date: string; workday: boolean; note: string; createdBy?: string }>;
+  published: Array<{ date: string; workday: boolean; name: string; nameEn: string }>;
 }
 
 export interface Notification {
@@ -155,10 +224,28 @@ export interface Answers {
   'GET /api/matters/{code}': Matter;
   'POST /api/plan': Plan;
   'GET /api/inbox': Step[];
+  'GET /api/inbox/done': Step[];
   'GET /api/steps/{id}': Step;
-  'GET /api/fees/due': Step[];
-  'GET /api/supervision/board': Step[];
+  'GET /api/fees/due': FeeDue[];
+  'GET /api/fees/paid': PaymentsOfDay;
+  'GET /api/supervision/board': BoardStep[];
   'GET /api/supervision/cases': SupervisionCase[];
+  'GET /api/supervision/cases/{id}': CaseDetail;
+  'GET /api/users/colleagues': Colleague[];
+  'GET /api/applications/{id}/technical': TechnicalDetails;
+  'POST /api/steps/{id}/accept': Step;
+  'POST /api/steps/{id}/supplement-request': Step;
+  'POST /api/steps/{id}/supplement': Step;
+  'POST /api/steps/{id}/decision': Step;
+  'POST /api/steps/{id}/extension': Step;
+  'POST /api/steps/{id}/special-procedure': Step;
+  'POST /api/steps/{id}/special-procedure/end': Step;
+  'POST /api/steps/{id}/reassign': Step;
+  'POST /api/steps/{id}/payment': Step;
+  'POST /api/calendar/days': { date: string; workday: boolean; note: string; openStepsRecomputed: number };
+  'DELETE /api/calendar/days/{date}': { date: string; removed: boolean; openStepsRecomputed: number };
+  'POST /api/applications/{id}/withdraw': Application;
+  'POST /api/applications/{id}/resubmit': Application;
   'GET /api/stats/departments': DepartmentStats[];
   'GET /api/stats/monthly': MonthlyStats[];
   'GET /api/calendar': CalendarAnswer;

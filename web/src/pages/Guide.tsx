@@ -32,10 +32,11 @@ export function GuidePage() {
         {shown.map((m) => (
           <article key={m.code} className="card">
             <h2>
-              {m.name} <small>{m.code}</small>
+              {m.name} <small className="code">{m.code}</small>
             </h2>
             <p className="muted">
-              {data?.departments.get(m.departmentCode)} · {t('fields.stage')} {m.stage}
+              {data?.departments.get(m.departmentCode) ?? m.departmentCode} · {t(`caseTypes.${m.caseType}`)} ·{' '}
+              {t('more.stage', { n: m.stage })} {t(`stages.${m.stage as 1 | 2 | 3 | 4}`, '')}
             </p>
             <dl>
               <dt>{t('fields.legalBasis')}</dt>

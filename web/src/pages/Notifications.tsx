@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { request } from '../api';
-import { DataTable, ErrorBox, formatTime, useLoad } from '../components';
+import { DataTable, ErrorBox, formatTime, useLoad, useMatters } from '../components';
 import zhCN from '../locales/zh-CN';
 import type { Notification } from '../types';
 import { MarkAllReadButton, MarkReadButton, useOnNotificationsChanged } from '../UnreadBadge';
@@ -11,8 +11,25 @@ type Code = keyof typeof zhCN.notifications;
 const isKnownCode = (code: string): code is Code => Object.hasOwn(zhCN.notifications, code);
 const TIME_PARAMS = ['deadline', 'scheduledAt'];
 
+/** What stands between an application and completion ("rejected:EIA-FORM,…"), by name. */
+const attentionReasons = (t: TFunction, reasons: string, matterName: (code: string) => string) =>
+  reasons
+    .split(',')
+    .filter(Boolean)
+    .map((r) => {
+      const [kind = '', code = ''] = r.split(':');
+      return kind === 'rejected' || kind === 'failed'
+        ? t(`timeline.attention_${kind}`, { matter: matterName(code) })
+        : t('timeline.attention_disagreement');
+    })
+    .join('；');
+
 /** A notification in the reader's language, from its code and parameters; an unknown code plainly. */
-export function notificationText(t: TFunction, n: Pick<Notification, 'code' | 'params'>): string {
+export function notificationText(
+  t: TFunction,
+  n: Pick<Notification, 'code' | 'params'>,
+  matterName: (code: string) => string = (code) => code,
+): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(n.params ?? {})) params[k] = v ?? '—';
   if (!isKnownCode(n.code)) {
@@ -26,12 +43,14 @@ export function notificationText(t: TFunction, n: Pick<Notification, 'code' | 'p
     params.procedure = t(`procedures.${params.procedure as keyof typeof zhCN.procedures}`);
   }
   if (params.kind === 'review_meeting' || params.kind === 'site_inspection') params.kind = t(`sessions.${params.kind}`);
+  if (typeof params.reasons === 'string') params.reasons = attentionReasons(t, params.reasons, matterName);
   return t(`notifications.${n.code}`, params);
 }
 
 /** The signed-in user's notifications, newest first, each rendered in the reader's language. */
 export function NotificationsPage() {
   const { t } = useTranslation();
+  const matters = useMatters();
   const { data, error, reload } = useLoad(() => request('get', '/api/notifications'), [], 10_000);
   useOnNotificationsChanged(reload);
   return (
@@ -49,7 +68,7 @@ export function NotificationsPage() {
         rowProps={(n) => ({ 'data-code': n.code, 'data-read': String(!!n.read), className: n.read ? '' : 'unread' })}
         columns={[
           { header: t('fields.at'), cell: (n) => formatTime(n.at) },
-          { header: t('fields.event'), cell: (n) => notificationText(t, n) },
+          { header: t('fields.event'), cell: (n) => notificationText(t, n, matters.name) },
           {
             header: t('fields.id'),
             cell: (n) =>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request, type User } from '../api';
-import { ErrorBox, Field, formatTime, useAction, useDepartments, useFieldError, useLoad } from '../components';
+import { Field, formatTime, useDepartments, useFieldError, useLoad } from '../components';
+import { useSubmit } from '../submit';
 
 /** Joint sessions (联合踏勘 / 联审会) of one application: scheduling, opinions, closing. */
 export function SessionsPanel({
@@ -14,7 +15,8 @@ export function SessionsPanel({
   canSchedule: boolean;
 }) {
   const { t } = useTranslation();
-  const { error, pending, run: act } = useAction();
+  const submit = useSubmit();
+  const { error, pending } = submit;
   const [form, setForm] = useState({
     kind: 'review_meeting' as 'review_meeting' | 'site_inspection',
     topic: '',
@@ -24,18 +26,30 @@ export function SessionsPanel({
   });
   const [reason, setReason] = useState('');
   const [minutes, setMinutes] = useState('');
+  const [scheduling, setScheduling] = useState(false);
   const sessions = useLoad(
     () => request('get', '/api/applications/{id}/sessions', { params: { id: applicationId } }),
     [applicationId],
     4000,
   );
   const departments = useDepartments();
-  const run = (call: () => Promise<unknown>) => act(call, sessions.reload);
   const fieldError = useFieldError(error);
+  /** One submission of the panel, with its own Idempotency-Key and its result message. */
+  const run = <T,>(identity: unknown, call: (key: string) => Promise<T>, success: string, then?: () => void) =>
+    submit.submit({
+      identity,
+      send: (key) => call(key),
+      success: () => success,
+      then: () => {
+        then?.();
+        sessions.reload();
+      },
+      fields: ['topic', 'scheduledAt', 'location', 'invitedDepartments', 'reason', 'minutes'],
+    });
   return (
     <section className="card">
+      {submit.dialog}
       <h2>{t('sessions.title')}</h2>
-      <ErrorBox error={error} fields={['topic', 'scheduledAt', 'location', 'invitedDepartments']} />
       {(sessions.data ?? []).map((s) => (
         <article key={s.id} className="session" data-session={s.id}>
           <h3>
@@ -75,11 +89,16 @@ export function SessionsPanel({
                     className={o === 'disagree' ? 'danger' : ''}
                     disabled={pending}
                     onClick={() =>
-                      run(() =>
-                        request('post', '/api/sessions/{id}/opinions', {
-                          params: { id: s.id },
-                          body: { opinion: o, ...(reason.trim() ? { reason } : {}) },
-                        }),
+                      run(
+                        ['opinion', s.id, o, reason],
+                        (key) =>
+                          request('post', '/api/sessions/{id}/opinions', {
+                            params: { id: s.id },
+                            body: { opinion: o, ...(reason.trim() ? { reason } : {}) },
+                            idempotencyKey: key,
+                          }),
+                        t('results.opinion', { opinion: t(`sessions.${o}`) }),
+                        () => setReason(''),
                       )
                     }
                   >
@@ -100,7 +119,17 @@ export function SessionsPanel({
                 type="button"
                 disabled={pending || !minutes.trim()}
                 onClick={() =>
-                  run(() => request('post', '/api/sessions/{id}/close', { params: { id: s.id }, body: { minutes } }))
+                  run(
+                    ['close', s.id, minutes],
+                    (key) =>
+                      request('post', '/api/sessions/{id}/close', {
+                        params: { id: s.id },
+                        body: { minutes },
+                        idempotencyKey: key,
+                      }),
+                    t('results.sessionClosed'),
+                    () => setMinutes(''),
+                  )
                 }
               >
                 {t('sessions.close')}
@@ -109,8 +138,13 @@ export function SessionsPanel({
           )}
         </article>
       ))}
-      {canSchedule && (
-        <div className="form">
+      {canSchedule && !scheduling && (
+        <button type="button" className="secondary" onClick={() => setScheduling(true)}>
+          {t('sessions.schedule')}…
+        </button>
+      )}
+      {canSchedule && scheduling && (
+        <div className="form" data-form="schedule">
           <h3>{t('sessions.schedule')}</h3>
           <Field label={t('sessions.kind')}>
             <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as typeof form.kind })}>
@@ -119,7 +153,7 @@ export function SessionsPanel({
             </select>
           </Field>
           <Field label={t('sessions.topic')} error={fieldError('topic')}>
-            <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
+            <input name="topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
           </Field>
           <Field label={t('sessions.time')} error={fieldError('scheduledAt')}>
             <input
@@ -129,7 +163,11 @@ export function SessionsPanel({
             />
           </Field>
           <Field label={t('sessions.place')} error={fieldError('location')}>
-            <input value={form.location} onChange={(e) => setForm({ ...form, location: e.target.value })} />
+            <input
+              name="location"
+              value={form.location}
+              onChange={(e) => setForm({ ...form, location: e.target.value })}
+            />
           </Field>
           <fieldset>
             <legend>{t('sessions.invited')}</legend>
@@ -157,18 +195,27 @@ export function SessionsPanel({
           <button
             type="button"
             disabled={pending}
-            onClick={() =>
-              run(() =>
-                request('post', '/api/applications/{id}/sessions', {
-                  params: { id: applicationId },
-                  body: {
-                    ...form,
-                    // datetime-local is a Shanghai wall-clock time at the center.
-                    scheduledAt: form.scheduledAt ? `${form.scheduledAt}:00+08:00` : '',
-                  },
-                }),
-              )
-            }
+            onClick={() => {
+              const body = {
+                ...form,
+                // datetime-local is a Shanghai wall-clock time at the center.
+                scheduledAt: form.scheduledAt ? `${form.scheduledAt}:00+08:00` : '',
+              };
+              run(
+                ['session', applicationId, body],
+                (key) =>
+                  request('post', '/api/applications/{id}/sessions', {
+                    params: { id: applicationId },
+                    body,
+                    idempotencyKey: key,
+                  }),
+                t('results.sessionScheduled', { kind: t(`sessions.${form.kind}`), topic: form.topic }),
+                () => {
+                  setForm({ ...form, topic: '', scheduledAt: '', location: '', invitedDepartments: [] });
+                  setScheduling(false);
+                },
+              );
+            }}
           >
             {t('sessions.schedule')}
           </button>

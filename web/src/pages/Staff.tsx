@@ -1,25 +1,105 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, NavLink, useParams } from 'react-router-dom';
 import { request } from '../api';
-import { DataTable, ErrorBox, formatTime, LightBadge, StatusBadge, useDepartments, useLoad, yuan } from '../components';
+import {
+  DataTable,
+  ErrorBox,
+  formatDeadline,
+  formatTime,
+  LightBadge,
+  Named,
+  StatusBadge,
+  useDepartments,
+  useLoad,
+  useMatters,
+  yuan,
+} from '../components';
 import { StepActions } from '../StepActions';
+import { Timeline } from '../timeline';
+import type { Step } from '../types';
 
-/** The department's inbox: open steps, soonest deadline first, with lights. */
+/** The urge and the open supervision case of a step, with their words, as a banner. */
+export function StepBanners({ step, compact = false }: { step: Step; compact?: boolean }) {
+  const { t } = useTranslation();
+  if (!step.lastUrge && !step.openCase) return null;
+  return (
+    <div className={`banners${compact ? ' compact' : ''}`}>
+      {step.lastUrge && (
+        <p className="banner banner-urge" role={compact ? undefined : 'note'} data-banner="urge">
+          {t('banners.urged', { by: step.lastUrge.by, at: formatTime(step.lastUrge.at) })}
+          {step.lastUrge.message && <strong>「{step.lastUrge.message}」</strong>}
+        </p>
+      )}
+      {step.openCase && (
+        <p className="banner banner-case" role={compact ? undefined : 'note'} data-banner="case">
+          {t('banners.case', { level: step.openCase.level, due: formatDeadline(step.openCase.dueAt) })}{' '}
+          <Link to={`/cases/${step.openCase.id}`}>{t('banners.openCase')}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The project and investor of a step's row, with the application number as secondary text. */
+const projectCell = (s: Step) => (
+  <>
+    {s.projectName ?? '—'}
+    {s.investorName && <div className="muted">{s.investorName}</div>}
+    <small className="code">{s.applicationId}</small>
+  </>
+);
+
+function InboxTabs() {
+  const { t } = useTranslation();
+  return (
+    <nav className="tabs" aria-label={t('nav.inbox')}>
+      <NavLink to="/inbox" end>
+        {t('nav.inbox')}
+      </NavLink>
+      <NavLink to="/inbox/done">{t('nav.done')}</NavLink>
+    </nav>
+  );
+}
+
+const dueText = (t: TFunction, s: Step) =>
+  s.status === 'submitted'
+    ? t('inbox.acceptBy', { at: formatDeadline(s.acceptanceDeadline) })
+    : s.deadline
+      ? formatDeadline(s.deadline)
+      : s.status === 'awaiting_supplement'
+        ? t('inbox.paused')
+        : '—';
+
+/** The department's inbox (待办): open steps, soonest deadline first, with lights and banners. */
 export function InboxPage() {
   const { t } = useTranslation();
   const { data, error } = useLoad(() => request('get', '/api/inbox'), [], 3000);
   return (
     <section>
       <h1>{t('nav.inbox')}</h1>
+      <InboxTabs />
       <ErrorBox error={error} />
       <DataTable
+        className="responsive inbox"
         rows={error && !data ? [] : data}
         rowKey={(s) => s.id}
-        rowProps={(s) => ({ 'data-step': s.matterCode })}
+        rowProps={(s) => ({
+          'data-step': s.matterCode,
+          className: s.openCase ? 'row-case' : s.lastUrge ? 'row-urged' : undefined,
+        })}
         empty={t('empty.inbox')}
         columns={[
-          { header: t('fields.matter'), cell: (s) => <Link to={`/steps/${s.id}`}>{s.matterName}</Link> },
-          { header: t('fields.id'), cell: (s) => s.applicationId },
+          {
+            header: t('fields.matter'),
+            cell: (s) => (
+              <>
+                <Link to={`/steps/${s.id}`}>{s.matterName}</Link>
+                <StepBanners step={s} compact />
+              </>
+            ),
+          },
+          { header: t('fields.project'), cell: projectCell },
           {
             header: t('fields.status'),
             cell: (s) => (
@@ -30,7 +110,7 @@ export function InboxPage() {
             ),
           },
           { header: t('fields.light'), cell: (s) => <LightBadge light={s.light} /> },
-          { header: t('fields.deadline'), cell: (s) => formatTime(s.deadline ?? s.acceptanceDeadline) },
+          { header: t('fields.deadline'), cell: (s) => dueText(t, s) },
           { header: t('fields.remaining'), cell: (s) => s.remainingWorkdays ?? '—' },
         ]}
       />
@@ -38,49 +118,139 @@ export function InboxPage() {
   );
 }
 
-/** One step at the window: the actions the API allows the caller now, each with its form. */
+/** 已办: what the department has finished, the most recent first. */
+export function DonePage() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(() => request('get', '/api/inbox/done'), [], 10_000);
+  return (
+    <section>
+      <h1>{t('nav.done')}</h1>
+      <InboxTabs />
+      <ErrorBox error={error} />
+      <DataTable
+        className="responsive"
+        rows={error && !data ? [] : data}
+        rowKey={(s) => s.id}
+        rowProps={(s) => ({ 'data-step': s.matterCode })}
+        empty={t('empty.done')}
+        columns={[
+          { header: t('fields.matter'), cell: (s) => <Link to={`/steps/${s.id}`}>{s.matterName}</Link> },
+          { header: t('fields.project'), cell: projectCell },
+          {
+            header: t('fields.status'),
+            cell: (s) => (
+              <>
+                <StatusBadge status={s.status} />
+                {s.overdue && <span className="overdue"> {t('fields.overdue')}</span>}
+              </>
+            ),
+          },
+          {
+            header: t('inbox.result'),
+            cell: (s) =>
+              s.certificateNo
+                ? t('timeline.certificate', { no: s.certificateNo })
+                : s.reason
+                  ? t('timeline.reason', { text: s.reason })
+                  : '—',
+          },
+          { header: t('application.decidedAt'), cell: (s) => formatTime(s.decidedAt) },
+        ]}
+      />
+    </section>
+  );
+}
+
+/** One step at the window: its context, the urge and case banners, the actions allowed now, its history. */
 export function StepPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const departments = useDepartments();
+  const matters = useMatters();
   const {
     data: step,
     error,
     reload,
   } = useLoad(() => request('get', '/api/steps/{id}', { params: { id } }), [id], 3000);
-  // The catalog's required materials as a checklist: every missing item is told at once (一次性告知).
-  const matter = useLoad(
+  const history = useLoad(
     () =>
-      step ? request('get', '/api/matters/{code}', { params: { code: step.matterCode } }) : Promise.resolve(undefined),
-    [step?.matterCode],
+      step
+        ? request('get', '/api/applications/{id}/timeline', { params: { id: step.applicationId } })
+        : Promise.resolve(undefined),
+    [step?.applicationId, step?.status, step?.lastUrgedAt],
   );
   if (!step) return error ? <ErrorBox error={error} /> : <p className="loading">{t('more.loading')}</p>;
+  const events = (history.data ?? []).filter((e) => e.stepId === step.id);
   return (
-    <section className="card">
+    <section className="step-page">
       <h1>
-        {step.matterName} <small>{step.id}</small>
+        <Named name={step.matterName} code={step.matterCode} />
       </h1>
-      <p>
-        <StatusBadge status={step.status} /> <LightBadge light={step.light} /> {t('fields.deadline')}：
-        {formatTime(step.deadline ?? step.acceptanceDeadline)} · {departments.name(step.departmentCode)}
+      <p className="muted">
+        <Link to={`/applications/${step.applicationId}`}>{step.projectName ?? step.applicationId}</Link>
+        {step.investorName && ` · ${step.investorName}`} · {departments.name(step.departmentCode)}
+        {step.attempt > 1 && ` · ${t('fields.attempt', { n: step.attempt })}`}
+      </p>
+      <StepBanners step={step} />
+      <dl className="facts">
+        <dt>{t('fields.status')}</dt>
+        <dd>
+          <StatusBadge status={step.status} /> <LightBadge light={step.light} />
+          {step.overdue && <span className="overdue"> {t('fields.overdue')}</span>}
+        </dd>
+        <dt>{t('fields.deadline')}</dt>
+        <dd>
+          {dueText(t, step)}
+          {typeof step.remainingWorkdays === 'number' &&
+            ` · ${t('application.daysLeft', { n: step.remainingWorkdays })}`}
+        </dd>
+        <dt>{t('fields.promised')}</dt>
+        <dd>
+          {step.promisedLimitDays} {t('fields.days')}
+          {step.extensionDays > 0 && ` · ${t('inbox.extended', { n: step.extensionDays })}`}
+          {step.pausedWorkdays > 0 && ` · ${t('timeline.paused', { n: step.pausedWorkdays })}`}
+        </dd>
         {step.fee && (
-          <span>
-            {' '}
-            · {t('fields.fee')} {yuan(step.fee.amountFen)} {step.fee.paidAt ? '✓' : ''}
-          </span>
+          <>
+            <dt>{t('fields.fee')}</dt>
+            <dd>
+              {yuan(step.fee.amountFen)} ·{' '}
+              {step.fee.paidAt ? t('application.paid', { no: step.fee.receiptNo ?? '' }) : t('more.awaitingPayment')}
+            </dd>
+          </>
         )}
-        {step.awaitingPayment && <span className="awaiting-payment"> · {t('more.awaitingPayment')}</span>}
         {step.assignee && (
-          <span>
-            {' '}
-            · {t('more.assignee')} {step.assignee.displayName}
-          </span>
+          <>
+            <dt>{t('more.assignee')}</dt>
+            <dd>{step.assignee.displayName}</dd>
+          </>
         )}
-      </p>
-      <p>
-        <Link to={`/applications/${step.applicationId}`}>{step.applicationId}</Link>
-      </p>
-      <StepActions step={step} materials={matter.data?.materials ?? []} onDone={reload} />
+        {step.pause && (
+          <>
+            <dt>{t('inbox.pause')}</dt>
+            <dd>
+              {step.pause.kind === 'special'
+                ? `${t(`procedures.${step.pause.procedure}`)} · ${step.pause.reason}`
+                : `${t('application.missingNow')} ${(step.supplementItems ?? []).join('；')}`}
+            </dd>
+          </>
+        )}
+        {step.certificateNo && (
+          <>
+            <dt>{t('actions.certificateNo')}</dt>
+            <dd>{step.certificateNo}</dd>
+          </>
+        )}
+        {step.reason && (
+          <>
+            <dt>{t('application.rejectionReason')}</dt>
+            <dd>{step.reason}</dd>
+          </>
+        )}
+      </dl>
+      <StepActions step={step} materials={matters.find(step.matterCode)?.materials ?? []} onDone={reload} />
+      <h2>{t('inbox.history')}</h2>
+      <Timeline events={events} matterOfStep={() => undefined} showMatter={false} />
     </section>
   );
 }

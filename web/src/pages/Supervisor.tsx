@@ -1,181 +1,101 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { request, type User } from '../api';
+import { request } from '../api';
 import {
   DataTable,
   ErrorBox,
-  Field,
+  formatDeadline,
   formatTime,
   LightBadge,
-  StatusBadge,
-  useAction,
+  Named,
+  refusalText,
   useDepartments,
-  useFieldError,
   useLoad,
 } from '../components';
 import { StepActions } from '../StepActions';
-import type { Step, StepAction } from '../types';
 
-/** The supervision board (督办看板): yellow and red steps with urging and extension. */
+/** The supervision board (督办看板): yellow and red steps, by project, with urging and extension. */
 export function BoardPage() {
   const { t } = useTranslation();
   const departments = useDepartments();
-  const { error, pending, run } = useAction();
-  const [done, setDone] = useState<string>();
-  const [selected, setSelected] = useState<string>();
-  const { data, error: loadError, reload } = useLoad(() => request('get', '/api/supervision/board'), [], 3000);
-  const finished = (step: Step, action: StepAction) => {
-    setDone(t('more.done', { matter: step.matterName, action: t(`stepActions.${action}`) }));
-    setSelected(undefined);
-    reload();
-  };
-  // Urging is one click with the usual words; the extension needs days and reasons: a form below.
-  const urge = (step: Step) =>
-    run(
-      () =>
-        request('post', '/api/steps/{id}/urge', { params: { id: step.id }, body: { message: t('more.urgeMessage') } }),
-      () => finished(step, 'urge'),
-    );
-  const chosen = data?.find((s) => s.id === selected);
+  const { data, error, reload } = useLoad(() => request('get', '/api/supervision/board'), [], 3000);
   return (
     <section>
       <h1>{t('nav.board')}</h1>
-      <ErrorBox error={error ?? loadError} />
-      {done && (
-        <p className="notice" role="status">
-          {done}
-        </p>
-      )}
+      <ErrorBox error={error} />
       <DataTable
-        rows={loadError && !data ? [] : data}
+        className="responsive board"
+        rows={error && !data ? [] : data}
         rowKey={(s) => s.id}
         rowProps={(s) => ({ 'data-step': s.matterCode })}
         empty={t('empty.board')}
         columns={[
           { header: t('fields.light'), cell: (s) => <LightBadge light={s.light} /> },
-          { header: t('fields.matter'), cell: (s) => s.matterName },
-          { header: t('fields.department'), cell: (s) => departments.name(s.departmentCode) },
           {
-            header: t('fields.id'),
-            cell: (s) => <Link to={`/applications/${s.applicationId}`}>{s.applicationId}</Link>,
+            header: t('fields.matter'),
+            cell: (s) => (
+              <>
+                <Named name={s.matterName} code={s.matterCode} />
+                <div className="muted">{departments.name(s.departmentCode)}</div>
+              </>
+            ),
           },
-          { header: t('fields.deadline'), cell: (s) => formatTime(s.deadline ?? s.acceptanceDeadline) },
-          { header: t('fields.level'), cell: (s) => s.escalationLevel || '—' },
+          {
+            header: t('fields.project'),
+            cell: (s) => (
+              <>
+                <Link to={`/applications/${s.applicationId}`}>{s.projectName ?? s.applicationId}</Link>
+                {s.investorName && <div className="muted">{s.investorName}</div>}
+              </>
+            ),
+          },
+          {
+            header: t('fields.deadline'),
+            cell: (s) => (
+              <>
+                {formatDeadline(s.status === 'submitted' ? s.acceptanceDeadline : s.deadline)}
+                {s.overdueWorkdays !== null && (
+                  <div className="overdue">{t('board.overdueDays', { n: s.overdueWorkdays })}</div>
+                )}
+                {s.overdueWorkdays === null && typeof s.remainingWorkdays === 'number' && (
+                  <div className="muted">{t('application.daysLeft', { n: s.remainingWorkdays })}</div>
+                )}
+              </>
+            ),
+          },
+          {
+            header: t('board.supervision'),
+            cell: (s) => (
+              <>
+                {s.openCase ? (
+                  <Link to={`/cases/${s.openCase.id}`}>{t('cases.level', { n: s.openCase.level })}</Link>
+                ) : (
+                  '—'
+                )}
+                {s.lastUrge && (
+                  <div className="muted last-urge">
+                    {t('board.urgedAt', { at: formatTime(s.lastUrge.at) })}「{s.lastUrge.message}」
+                  </div>
+                )}
+              </>
+            ),
+          },
           {
             header: t('fields.actions'),
             cell: (s) => (
               <>
-                {s.allowedActions.includes('urge') && (
-                  <button type="button" disabled={pending} onClick={() => urge(s)}>
-                    {t('stepActions.urge')}
-                  </button>
+                <StepActions step={s} only={['urge', 'extend']} onDone={reload} />
+                {s.urgeRefusal && s.urgeRefusal.reason === 'urge_too_soon' && (
+                  <small className="muted why-not">{refusalText(t, s.urgeRefusal, departments.name)}</small>
                 )}
-                {s.allowedActions.includes('extend') && (
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={pending}
-                    onClick={() => setSelected(selected === s.id ? undefined : s.id)}
-                  >
-                    {t('stepActions.extend')}
-                  </button>
+                {s.extensionRefusal && s.status !== 'failed' && (
+                  <small className="muted why-not" data-why="extension">
+                    {t('board.noExtension')}
+                    {refusalText(t, s.extensionRefusal, departments.name)}
+                  </small>
                 )}
               </>
             ),
-          },
-        ]}
-      />
-      {chosen && (
-        <div className="card">
-          <h2>{t('more.extensionFor', { matter: chosen.matterName })}</h2>
-          <StepActions step={chosen} only={['extend']} onDone={(a) => finished(chosen, a)} />
-        </div>
-      )}
-    </section>
-  );
-}
-
-/** Supervision cases by status; the department's staff answer an open case in a form. */
-export function CasesPage({ user }: { user: User }) {
-  const { t } = useTranslation();
-  const departments = useDepartments();
-  const [status, setStatus] = useState<'open' | 'closed'>('open');
-  const [answering, setAnswering] = useState<string>();
-  const [answer, setAnswer] = useState('');
-  const { error, pending, run } = useAction();
-  const fieldError = useFieldError(error);
-  const {
-    data,
-    error: loadError,
-    reload,
-  } = useLoad(() => request('get', '/api/supervision/cases', { query: { status } }), [status], 5000);
-  const submit = (id: string) =>
-    run(
-      () => request('post', '/api/supervision/cases/{id}/answer', { params: { id }, body: { answer } }),
-      () => {
-        setAnswering(undefined);
-        setAnswer('');
-        reload();
-      },
-    );
-  return (
-    <section>
-      <h1>{t('nav.cases')}</h1>
-      <div className="toolbar">
-        {(['open', 'closed'] as const).map((s) => (
-          <button key={s} type="button" className={s === status ? '' : 'secondary'} onClick={() => setStatus(s)}>
-            {t(`status.${s}`)}
-          </button>
-        ))}
-      </div>
-      <ErrorBox error={error ?? loadError} fields={['answer']} />
-      <DataTable
-        rows={loadError && !data ? [] : data}
-        rowKey={(c) => c.id}
-        empty={t('empty.cases')}
-        columns={[
-          { header: t('fields.id'), cell: (c) => <Link to={`/applications/${c.applicationId}`}>{c.id}</Link> },
-          { header: t('fields.department'), cell: (c) => departments.name(c.departmentCode) },
-          { header: t('fields.level'), cell: (c) => c.level },
-          { header: t('fields.openedAt'), cell: (c) => formatTime(c.openedAt) },
-          { header: t('fields.dueAt'), cell: (c) => formatTime(c.dueAt) },
-          {
-            header: t('fields.status'),
-            cell: (c) => (
-              <>
-                <StatusBadge status={c.status} /> {c.outcome ?? ''}
-              </>
-            ),
-          },
-          {
-            header: '',
-            cell: (c) =>
-              user.role === 'staff' &&
-              c.status === 'open' &&
-              (answering === c.id ? (
-                <form
-                  className="form"
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    void submit(c.id);
-                  }}
-                >
-                  <Field label={t('more.answer')} error={fieldError('answer')}>
-                    <textarea name="answer" rows={3} value={answer} onChange={(e) => setAnswer(e.target.value)} />
-                  </Field>
-                  <button type="submit" disabled={pending || !answer.trim()}>
-                    {t('more.submit')}
-                  </button>
-                  <button type="button" className="secondary" onClick={() => setAnswering(undefined)}>
-                    {t('more.cancel')}
-                  </button>
-                </form>
-              ) : (
-                <button type="button" onClick={() => setAnswering(c.id)}>
-                  {t('actions.answer')}
-                </button>
-              )),
           },
         ]}
       />
