@@ -7,6 +7,7 @@ import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
+import { recoverComplaints } from './services/complaints';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -80,6 +81,7 @@ function every(deps: AppDeps, name: string, everyMs: number, job: () => Promise<
 export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
   const jobs = [
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
+    every(deps, 'complaint recovery', RECOVER_EVERY_MS, () => recoverComplaints(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
     // A failed-sign-in window that has ended locks nothing any more.
     every(deps, 'purging ended sign-in lockout windows', PURGE_EVERY_MS, () =>

@@ -8,3 +8,10 @@ export const PHONE_PATTERN = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 /** Matter and department codes: upper-case letters, digits and dashes, used in URLs and workflow ids. */
 export const CODE_PATTERN = /^[A-Z][A-Z0-9-]{1,39}$/;
+
+/** What people type: spaces, dashes, dots, brackets and a +86 / 0086 prefix are dropped before the check. */
+export const normalizePhone = (raw: string): string =>
+  raw
+    .trim()
+    .replace(/[\s\-().（）]/g, '')
+    .replace(/^(\+86|0086)(?=1)/, '');

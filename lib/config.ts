@@ -58,6 +58,10 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /** Working days the supervision office has to register a filed complaint. */
+  COMPLAINT_REGISTER_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  /** Working days a department has to answer a rectification task opened by a bad rating. */
+  RECTIFICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
   YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
@@ -93,6 +97,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
   readonly publicLookupLimit: AttemptLimit;
+  /** Complaints (效能投诉) and rectification tasks (整改): registration window, rectification reply days. */
+  readonly complaints: { readonly registerWorkdays: number; readonly rectificationReplyWorkdays: number };
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
 }
@@ -150,6 +156,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicLookupLimit: Object.freeze({
       maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
       windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,
+    }),
+    complaints: Object.freeze({
+      registerWorkdays: e.COMPLAINT_REGISTER_DAYS,
+      rectificationReplyWorkdays: e.RECTIFICATION_REPLY_DAYS,
     }),
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,

@@ -6,10 +6,12 @@ import type { AppDeps } from '../deps';
 import { applicationRoutes } from './applications';
 import { authRoutes } from './auth';
 import { calendarRoutes } from './calendar';
+import { complaintRoutes } from './complaints';
 import { mountRoutes, type AnyRoute } from './define';
 import { departmentRoutes } from './departments';
 import { matterRoutes } from './matters';
 import { notificationRoutes } from './notifications';
+import { ratingRoutes } from './ratings';
 import { sessionRoutes } from './sessions';
 import { stepRoutes } from './steps';
 import { supervisionRoutes } from './supervision';
@@ -29,6 +31,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...sessionRoutes,
   ...stepRoutes,
   ...supervisionRoutes,
+  ...complaintRoutes,
+  ...ratingRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -10,6 +10,7 @@ import { asActor } from '../auth';
 import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
 import { callTemporal } from '../temporal-call';
 import { toCaseView, toStepView, withRemaining } from '../views';
+import { answerComplaintCase } from '../services/complaints';
 import { defineRoute, type AnyRoute } from './define';
 
 export const supervisionRoutes: AnyRoute[] = [
@@ -44,7 +45,9 @@ export const supervisionRoutes: AnyRoute[] = [
     body: AnswerCaseBody,
     idempotent: true,
     handler: async ({ deps, user, body, resource: found, updateId }) => {
-      const step = (await stepsRepo.find(deps.db, found.step_id))!;
+      // A case about a complaint's late reply is answered on the complaint's workflow.
+      if (found.complaint_id) return answerComplaintCase(deps, user, found, body.answer, updateId);
+      const step = (await stepsRepo.find(deps.db, found.step_id!))!;
       await callTemporal(deps, () =>
         deps.temporal.workflow
           .getHandle(stepWorkflowId(step.application_id, step.matter_code))

@@ -9,6 +9,8 @@ import * as m0006 from './2026_11_30_0006_login_failures';
 import * as m0007 from './2026_11_30_0007_notice_codes';
 import * as m0008 from './2026_11_30_0008_board_index';
 import * as m0010 from './2026_11_30_0010_case_numbers';
+import * as m0016 from './2026_11_30_0016_ratings';
+import * as m0017 from './2026_11_30_0017_complaints';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0007_notice_codes': m0007,
   '2026_11_30_0008_board_index': m0008,
   '2026_11_30_0010_case_numbers': m0010,
+  '2026_11_30_0016_ratings': m0016,
+  '2026_11_30_0017_complaints': m0017,
 };

@@ -20,6 +20,7 @@ export const supervisionRepo = {
         id: c.caseId,
         step_id: c.stepId,
         application_id: c.applicationId,
+        complaint_id: c.complaintId ?? null,
         department_code: c.departmentCode,
         attempt: c.attempt,
         level: c.level,
@@ -67,6 +68,19 @@ export const supervisionRepo = {
       .set({ status: 'closed', outcome: c.outcome, closed_at: new Date(c.at) })
       .where('step_id', '=', c.stepId)
       .where('attempt', '=', c.attempt)
+      .where('status', '=', 'open')
+      .execute();
+  },
+
+  /** Closes the open case of a complaint (answered by its reply, or the complaint closed without one). */
+  async closeForComplaint(
+    db: Db,
+    c: { complaintId: string; outcome: 'decided' | 'cancelled'; at: string },
+  ): Promise<void> {
+    await db
+      .updateTable('supervision_cases')
+      .set({ status: 'closed', outcome: c.outcome, closed_at: new Date(c.at) })
+      .where('complaint_id', '=', c.complaintId)
       .where('status', '=', 'open')
       .execute();
   },
