@@ -20,6 +20,9 @@ const as: Record<string, ApiClient> = {};
 let appId: string;
 let stepId: string;
 let sessionId: string;
+let caseNo: string;
+let queryPassword: string;
+let complaintNo: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -45,6 +48,20 @@ beforeAll(async () => {
     invitedDepartments: ['DRC'],
   });
   sessionId = session.body.id;
+  caseNo = created.body.caseNo;
+  queryPassword = created.body.queryPassword;
+  // A complaint assigned to the DRC: its staff may reach it, the EEB's may not.
+  const filed = await new ApiClient(stack.baseUrl).post('/api/public/complaints', {
+    category: 'delay',
+    content: '拖延',
+    contactName: '张三',
+    phone: '13800000001',
+  });
+  complaintNo = filed.body.complaintNo;
+  expect(
+    (await as.supervisor!.post(`/api/complaints/${complaintNo}/assign`, { departmentCode: 'DRC', replyWorkdays: 5 }))
+      .status,
+  ).toBe(200);
 });
 
 afterAll(async () => {
@@ -62,8 +79,11 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
           ? stepId
           : spec.path.startsWith('/api/supervision')
             ? `${stepId}-A1-L1`
-            : appId,
+            : spec.path.startsWith('/api/complaints')
+              ? complaintNo
+              : appId,
     )
+    .replace(':no', complaintNo)
     .replace(':code', 'PROJECT-FILING')
     .replace(':date', '2030-01-02');
   const bodies: Record<string, unknown> = {
@@ -114,6 +134,11 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/steps/:id/urge': { message: '催办' },
     'post /api/steps/:id/payment': { amountFen: 100, receiptNo: 'R' },
     'post /api/supervision/cases/:id/answer': { answer: '答复' },
+    'post /api/public/complaints': { category: 'other', content: '内容', contactName: '李四', phone: '13800000002' },
+    'post /api/public/ratings': { caseNo, password: queryPassword, stepId, score: 4 },
+    'post /api/complaints/:id/assign': { departmentCode: 'DRC', replyWorkdays: 5 },
+    'post /api/complaints/:id/reply': { reply: '答复' },
+    'post /api/complaints/:id/close': { upheld: false, conclusion: '不属实' },
   };
   return { path, body: bodies[`${spec.method} ${spec.path}`] ?? (spec.body ? {} : undefined) };
 }
@@ -287,8 +312,8 @@ describe('list queries at scale', () => {
   it('when there are 10,000 steps and cases, then the inbox and the supervision cases use an index', async () => {
     const db = stack.db.db;
     await sql`
-      insert into applications (id, status, project, investor, officer_id, updated_at)
-      select 'BULK' || g, 'in_progress', '{}'::jsonb, '{}'::jsonb, (select id from users where username = 'officer'), now()
+      insert into applications (id, case_no, query_password, status, project, investor, officer_id, updated_at)
+      select 'BULK' || g, 'BULK-' || g, 'ABC234', 'in_progress', '{}'::jsonb, '{}'::jsonb, (select id from users where username = 'officer'), now()
       from generate_series(1, 10000) g`.execute(db);
     await sql`
       insert into steps (id, application_id, matter_code, department_code, prerequisites, status, light, deadline, updated_at)
