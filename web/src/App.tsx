@@ -13,6 +13,9 @@ import { NotificationsPage } from './pages/Notifications';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
 import { InboxPage, StepPage } from './pages/Staff';
 import { BoardPage, CasesPage, StatsPage } from './pages/Supervisor';
+import { ComplaintsPage } from './pages/Complaints';
+import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint';
+import { RatingPage } from './pages/PublicRating';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -32,17 +35,20 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   staff: [
     ['/inbox', 'nav.inbox'],
     ['/cases', 'nav.cases'],
+    ['/complaints', 'nav.departmentComplaints'],
   ],
   supervisor: [
     ['/board', 'nav.board'],
     ['/cases', 'nav.cases'],
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
+    ['/complaints', 'nav.complaints'],
   ],
   cashier: [['/fees', 'nav.fees']],
   admin: [
     ['/admin', 'nav.calendar'],
     ['/stats', 'nav.stats'],
+    ['/complaints', 'nav.complaints'],
   ],
 };
 
@@ -74,6 +80,12 @@ export function App() {
         </Link>
         <nav>
           <NavLink to="/guide">{t('nav.guide')}</NavLink>
+          {/* The public's pages (no sign-in): efficiency complaints and ratings. */}
+          <NavLink to="/public/complaint" end>
+            {t('nav.fileComplaint')}
+          </NavLink>
+          <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
+          <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
           {user &&
             [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>
@@ -103,6 +115,9 @@ export function App() {
         <Routes>
           <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
           <Route path="/guide" element={<GuidePage />} />
+          <Route path="/public/complaint" element={<ComplaintFilePage />} />
+          <Route path="/public/complaint/follow" element={<ComplaintFollowPage />} />
+          <Route path="/public/rate" element={<RatingPage />} />
           <Route
             path="/login"
             element={
@@ -128,6 +143,8 @@ export function App() {
               <Route path="/fees" element={<CashierPage />} />
               <Route path="/admin" element={<AdminPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
+              <Route path="/complaints" element={<ComplaintsPage user={user} />} />
+              <Route path="/complaints/:id" element={<ComplaintsPage user={user} />} />
             </>
           )}
           <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />

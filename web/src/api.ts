@@ -130,8 +130,10 @@ async function send(method: Method, path: string, body: unknown): Promise<unknow
   const token = sessionStorage.getItem(TOKEN);
   const upper = method.toUpperCase();
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  // The server keeps keys per signed-in user; anonymous requests (sign-in) go without one.
-  const submission = token && upper !== 'GET' ? `${upper} ${path}\n${payload ?? ''}` : undefined;
+  // The server keeps keys per signed-in user, and for the public's submissions (a complaint, a
+  // rating) under one anonymous owner; a sign-in goes without one.
+  const keyed = !!token || path.startsWith('/api/public/');
+  const submission = keyed && upper !== 'GET' ? `${upper} ${path}\n${payload ?? ''}` : undefined;
   let key: string | undefined;
   if (submission) {
     key = unsettled.get(submission) ?? newIdempotencyKey();

@@ -6,8 +6,10 @@
 import type { ApplicationStatus, Light, Role, StepStatus } from '../../domain/model';
 import type { StepAction } from '../../domain/step-rules';
 import type { StepView } from '../../api/views';
+import type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus } from '../../domain/complaints';
 
 export type { ApplicationStatus, Light, Role, StepAction, StepStatus };
+export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
 
 export interface User {
   id: string;
@@ -79,8 +81,10 @@ export interface Plan {
 
 export interface SupervisionCase {
   id: string;
-  stepId: string;
-  applicationId: string;
+  /** Null on a case about a complaint's late reply (complaintId is then set). */
+  stepId: string | null;
+  applicationId: string | null;
+  complaintId?: string | null;
   departmentCode: string;
   level: number;
   openedAt: string;
@@ -136,6 +140,97 @@ export interface Notification {
   at: string;
 }
 
+/** An efficiency complaint or rectification task, as the supervision office or the department reads it. */
+export interface Complaint {
+  id: string;
+  complaintNo: string;
+  kind: ComplaintKind;
+  category: ComplaintCategory | null;
+  status: ComplaintStatus;
+  light: Light;
+  content: string | null;
+  /** Only the supervision office and the general office read the complainant's contact. */
+  contactName?: string | null;
+  phone?: string | null;
+  caseNo: string | null;
+  applicationId: string | null;
+  stepId: string | null;
+  suggestedDepartment: string | null;
+  rating: { score: number; comment: string | null; ratedAt: string } | null;
+  departmentCode: string | null;
+  replyWorkdays: number | null;
+  filedAt: string;
+  registerDueAt: string | null;
+  registrationOverdue: boolean;
+  assignedAt: string | null;
+  replyDueAt: string | null;
+  overdue: boolean;
+  escalationLevel: number;
+  reply: string | null;
+  repliedAt: string | null;
+  repliedBy: string | null;
+  replyLate: boolean;
+  upheld: boolean | null;
+  conclusion: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  version: number;
+  allowedActions: ComplaintAction[];
+}
+
+export interface ComplaintDetail extends Complaint {
+  events: TimelineEvent[];
+  cases: SupervisionCase[];
+}
+
+/** The public follow-up of a complaint. */
+export interface PublicComplaint {
+  complaintNo: string;
+  status: ComplaintStatus;
+  category: ComplaintCategory | null;
+  filedAt: string;
+  replyDueAt?: string;
+  reply?: string;
+  repliedAt?: string | null;
+  conclusion?: string | null;
+  upheld?: boolean | null;
+  closedAt?: string | null;
+}
+
+export interface GivenRating {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+}
+
+/** What a case lets its investor rate. */
+export interface Rateables {
+  caseNo: string;
+  projectName: string;
+  status: ApplicationStatus;
+  steps: Array<{
+    stepId: string;
+    matterName: string;
+    departmentCode: string;
+    departmentName: string;
+    status: StepStatus;
+    decidedAt: string | null;
+    rateable: boolean;
+    rating: GivenRating | null;
+  }>;
+  application: { rateable: boolean; rating: GivenRating | null };
+}
+
+export interface RatingAnswer {
+  id: number;
+  caseNo: string;
+  stepId: string | null;
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+  rectificationNo: string | null;
+}
+
 /** The answer of each route the UI reads, by `METHOD path template`; others answer `unknown`. */
 export interface Answers {
   'POST /api/auth/login': { token: string; user: User };
@@ -158,4 +253,13 @@ export interface Answers {
   'GET /api/calendar': CalendarAnswer;
   'GET /api/users': User[];
   'GET /api/notifications': Notification[];
+  'POST /api/public/complaints': { complaintNo: string; password: string };
+  'GET /api/public/complaints/{no}': PublicComplaint;
+  'GET /api/complaints': { items: Complaint[]; total: number };
+  'GET /api/complaints/{id}': ComplaintDetail;
+  'POST /api/complaints/{id}/assign': Complaint;
+  'POST /api/complaints/{id}/reply': Complaint;
+  'POST /api/complaints/{id}/close': Complaint;
+  'GET /api/public/ratings': Rateables;
+  'POST /api/public/ratings': RatingAnswer;
 }

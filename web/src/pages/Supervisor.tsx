@@ -135,7 +135,14 @@ export function CasesPage({ user }: { user: User }) {
         rowKey={(c) => c.id}
         empty={t('empty.cases')}
         columns={[
-          { header: t('fields.id'), cell: (c) => <Link to={`/applications/${c.applicationId}`}>{c.id}</Link> },
+          {
+            header: t('fields.id'),
+            cell: (c) => (
+              <Link to={c.complaintId ? `/complaints/${c.complaintId}` : `/applications/${c.applicationId}`}>
+                {c.id}
+              </Link>
+            ),
+          },
           { header: t('fields.department'), cell: (c) => departments.name(c.departmentCode) },
           { header: t('fields.level'), cell: (c) => c.level },
           { header: t('fields.openedAt'), cell: (c) => formatTime(c.openedAt) },
