@@ -115,6 +115,11 @@ describe('an efficiency complaint', () => {
     expect(due - Date.parse(assigned.body.assignedAt)).toBe(10 * WORKDAY_SECONDS * 1000);
     publicView = await follow(complaintNo, password);
     expect(publicView.body).toMatchObject({ status: 'assigned', replyDueAt: assigned.body.replyDueAt });
+    // A calendar edit reaches the open complaints too (their deadlines are recomputed like the steps').
+    const admin = await ApiClient.login(stack.baseUrl, 'admin');
+    const edited = await admin.post('/api/calendar/days', { date: '2030-01-02', workday: false, note: '测试' });
+    expect(edited.status).toBe(201);
+    expect(edited.body.openComplaintsRecomputed).toBeGreaterThanOrEqual(1);
 
     // The department reads it without the complainant's contact; another department does not see it.
     const inbox = await drc.get('/api/complaints');
@@ -173,6 +178,13 @@ describe('an efficiency complaint', () => {
     const decoded = history.replace(/"data":"([^"]*)"/g, (_m, b64: string) => Buffer.from(b64, 'base64').toString());
     expect(decoded).toContain('已核实，窗口已一次性告知所需材料并于当日受理。');
     for (const secret of ['王小红', '13912345678', CONTENT, password]) expect(decoded).not.toContain(secret);
+    // The record is append-only.
+    await expect(
+      sql`update complaint_events set type = 'x' where complaint_id = ${complaintNo}`.execute(stack.db.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`delete from complaint_events where complaint_id = ${complaintNo}`.execute(stack.db.db),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('when the department replies late, then a supervision case opens and escalates on the training clock, and the late reply closes it', async () => {
@@ -191,7 +203,11 @@ describe('an efficiency complaint', () => {
       return cases.some((c: any) => c.level === 2) && cases;
     }, 30_000);
     expect(escalated[0]).toMatchObject({ departmentCode: 'DRC', stepId: null, applicationId: null, status: 'open' });
-    const view = (await supervisor.get(`/api/complaints/${complaintNo}`)).body;
+    // The case row is written a moment before the complaint's own report of the new level.
+    const view = await eventually(async () => {
+      const v = (await supervisor.get(`/api/complaints/${complaintNo}`)).body;
+      return v.escalationLevel >= 2 && v;
+    });
     expect(view).toMatchObject({ status: 'assigned', overdue: true, light: 'red' });
     expect(view.escalationLevel).toBeGreaterThanOrEqual(2);
     expect(view.cases.map((c: any) => c.level)).toEqual(expect.arrayContaining([1, 2]));
