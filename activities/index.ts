@@ -12,6 +12,7 @@ import type {
   Notice,
 } from '../domain/projection';
 import { applicationsRepo } from '../db/repositories/applications';
+import { complaintsRepo } from '../db/repositories/complaints';
 import { eventsRepo } from '../db/repositories/events';
 import { notificationsRepo } from '../db/repositories/notifications';
 import { enqueueDeliveries } from './outbox';
@@ -20,6 +21,7 @@ import { stepsRepo } from '../db/repositories/steps';
 import { supervisionRepo } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
 import type { WorkingTimeSource } from '../lib/working-time';
+import type { ComplaintReport } from '../workflows/complaints-shared';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -165,13 +167,31 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
       await supervisionRepo.answer(db, a);
     },
 
-    async closeCases(c: {
-      stepId: string;
-      attempt: number;
-      outcome: 'decided' | 'cancelled';
-      at: string;
-    }): Promise<void> {
-      await supervisionRepo.closeForStep(db, c);
+    /** Closes the open cases of a step attempt, or of a complaint. */
+    async closeCases(
+      c:
+        | { stepId: string; attempt: number; outcome: 'decided' | 'cancelled'; at: string }
+        | { complaintId: string; outcome: 'decided' | 'cancelled'; at: string },
+    ): Promise<void> {
+      if ('complaintId' in c) await supervisionRepo.closeForComplaint(db, c);
+      else await supervisionRepo.closeForStep(db, c);
+    },
+
+    /** Writes a complaint's new state, its event (permanent record) and its notices, once. */
+    async projectComplaint(r: ComplaintReport): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await complaintsRepo.applyReport(trx, r);
+        const eventId = `${r.workflowId}#${r.seq}`;
+        await complaintsRepo.appendEvent(trx, { eventId, complaintId: r.complaintId, event: r.event });
+        await notificationsRepo.add(trx, {
+          eventId,
+          applicationId: null,
+          stepId: null,
+          type: r.event.type,
+          at: r.event.at,
+          notices: r.notices,
+        });
+      });
     },
 
     /** The absolute deadline N working days after `from` (the day of `from` not counted). */

@@ -12,6 +12,7 @@ import { DeliveryDispatcher } from './delivery/dispatcher';
 import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
 import { issueDocuments } from './services/documents';
+import { recoverComplaints } from './services/complaints';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -100,6 +101,7 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
   const jobs = [
     deliveries(deps),
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
+    every(deps, 'complaint recovery', RECOVER_EVERY_MS, () => recoverComplaints(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
     // The center's documents of every event that issues one (api/services/documents.ts).
     every(deps, 'issuing documents', ISSUE_DOCUMENTS_EVERY_MS, () => issueDocuments(deps)),

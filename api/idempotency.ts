@@ -28,10 +28,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const retrySoon = (message: string) => new HttpError(409, 'conflict', message, undefined, { 'Retry-After': '1' });
 
-export function idempotency(db: Kysely<Database>): RequestHandler {
+/** Whose keys the public's anonymous requests use (a key is a random 128-bit value; the request must match too). */
+const ANONYMOUS = 'anonymous:public';
+
+/**
+ * The middleware; with `anonymous`, requests without a signed-in user (public routes that create
+ * something: a complaint, a rating) keep their keys too, all under one anonymous owner.
+ */
+export function idempotency(db: Kysely<Database>, options: { anonymous?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
-    const user = res.locals.user as UserView | undefined;
+    const signedIn = res.locals.user as UserView | undefined;
+    const user = signedIn ?? (options.anonymous ? { id: ANONYMOUS } : undefined);
     if (key === undefined || !user || !['POST', 'PUT', 'DELETE'].includes(req.method)) return next();
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
       throw badRequest('invalid Idempotency-Key', [

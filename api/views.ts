@@ -112,6 +112,8 @@ export const toCaseView = (c: CaseRow) => ({
   id: c.id,
   stepId: c.step_id,
   applicationId: c.application_id,
+  /** Set on a case about a complaint's late reply (stepId and applicationId are then null). */
+  complaintId: c.complaint_id,
   departmentCode: c.department_code,
   attempt: c.attempt,
   level: c.level,

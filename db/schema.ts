@@ -1,5 +1,6 @@
 // Kysely table types. One interface per table; Selectable/Insertable aliases for repositories.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ComplaintCategory, ComplaintKind, ComplaintStatus } from '../domain/complaints';
 import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
 import type { SessionKind, SessionOpinion, StepPause } from '../domain/projection';
 import type { DocumentKind } from '../domain/documents';
@@ -7,6 +8,7 @@ import type { DocumentKind } from '../domain/documents';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface DepartmentsTable {
   code: string;
@@ -121,8 +123,11 @@ export interface StepsTable {
 
 export interface SupervisionCasesTable {
   id: string;
-  step_id: string;
-  application_id: string;
+  /** The step of a case about an overdue step; null for a case about a complaint. */
+  step_id: string | null;
+  application_id: string | null;
+  /** The complaint (or rectification task) of a case about a late reply; null for a step's case. */
+  complaint_id: ColumnType<string | null, string | null | undefined, string | null>;
   department_code: string;
   attempt: number;
   level: number;
@@ -142,7 +147,8 @@ export interface NotificationsTable {
   audience_role: Role | null;
   audience_department: string | null;
   audience_user_id: string | null;
-  application_id: string;
+  /** Null for notices about a complaint (they carry its number in their parameters). */
+  application_id: string | null;
   step_id: string | null;
   type: string;
   /** A notice code (domain/notices.ts) and its parameters; the reader's UI words them. */
@@ -295,6 +301,87 @@ export interface NotificationReadsTable {
   read_at: CreatedAt;
 }
 
+/** The last serial given per number series (TS complaints, ZG rectification tasks) and Beijing year. */
+export interface ComplaintNumberCountersTable {
+  series: string;
+  year: number;
+  last_serial: number;
+}
+
+/**
+ * Efficiency complaints and rectification tasks (domain/complaints.ts). The complainant's text and
+ * contact are kept here only (never in a workflow); the rest is projected from the complaint's workflow.
+ */
+export interface ComplaintsTable {
+  id: string;
+  kind: ComplaintKind;
+  /** The public follow-up's password (complaints only). */
+  password: string | null;
+  category: ComplaintCategory | null;
+  content: string | null;
+  contact_name: string | null;
+  phone: string | null;
+  case_no: string | null;
+  application_id: string | null;
+  step_id: string | null;
+  /** The department the complainant named, if any (the office assigns). */
+  suggested_department: string | null;
+  /** The rating a rectification task follows. */
+  rating_id: number | null;
+  status: ComplaintStatus;
+  department_code: string | null;
+  reply_workdays: number | null;
+  filed_at: Timestamp;
+  register_due_at: NullableTimestamp;
+  registration_overdue: Generated<boolean>;
+  assigned_at: NullableTimestamp;
+  reply_due_at: NullableTimestamp;
+  yellow_at: NullableTimestamp;
+  overdue: Generated<boolean>;
+  escalation_level: Generated<number>;
+  reply: string | null;
+  replied_at: NullableTimestamp;
+  replied_by: string | null;
+  reply_late: Generated<boolean>;
+  upheld: boolean | null;
+  conclusion: string | null;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  /** The workflow's report sequence: a report applies only when newer. */
+  version: Generated<number>;
+  workflow_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
+
+/** The permanent record of each complaint's events (append-only). */
+export interface ComplaintEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  complaint_id: string;
+  type: string;
+  actor_id: string;
+  actor_name: string;
+  at: Timestamp;
+  detail: Json<Record<string, unknown>>;
+}
+
+/** Ratings (好差评), kept for the assessment: one per step, one per application. */
+export interface RatingsTable {
+  id: Generated<number>;
+  application_id: string;
+  case_no: string;
+  /** Null for a rating of the whole application. */
+  step_id: string | null;
+  matter_code: string | null;
+  department_code: string | null;
+  attempt: number | null;
+  /** The staff member who decided the rated step. */
+  staff_id: string | null;
+  score: number;
+  comment: string | null;
+  rated_at: CreatedAt;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -314,6 +401,10 @@ export interface Database {
   document_queue: DocumentQueueTable;
   deliveries: DeliveriesTable;
   notification_reads: NotificationReadsTable;
+  complaint_number_counters: ComplaintNumberCountersTable;
+  complaints: ComplaintsTable;
+  complaint_events: ComplaintEventsTable;
+  ratings: RatingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -328,3 +419,6 @@ export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
+export type ComplaintRow = Selectable<ComplaintsTable>;
+export type ComplaintEventRow = Selectable<ComplaintEventsTable>;
+export type RatingRow = Selectable<RatingsTable>;

@@ -73,6 +73,19 @@ const NOTICE_SENTENCES: Record<NoticeCode, (p: Params) => string> = {
       p.scheduledAt ? beijingDateTime(p.scheduledAt) : ''
     }，${p.location ?? ''}。`,
   step_failed: (p) => `环节 ${p.stepId ?? ''} 流程异常终止，可重新申报。`,
+  complaint_filed: (p) =>
+    `收到效能投诉 ${p.complaintId ?? ''}，请于 ${p.deadline ? beijingDate(p.deadline) : '—'} 前登记交办。`,
+  rectification_opened: (p) =>
+    `差评整改 ${p.complaintId ?? ''}（${p.subject ?? ''}），请于 ${p.deadline ? beijingDate(p.deadline) : '—'} 前处理。`,
+  complaint_registration_overdue: (p) => `投诉 ${p.complaintId ?? ''} 逾期未登记交办。`,
+  complaint_assigned: (p) =>
+    `投诉 ${p.complaintId ?? ''} 已交办本部门，请于 ${p.deadline ? beijingDate(p.deadline) : '—'} 前答复。`,
+  complaint_overdue: (p) => `投诉/整改 ${p.complaintId ?? ''} 逾期未答复，立案督办 ${p.caseId ?? ''}。`,
+  complaint_case_escalated: (p) =>
+    `投诉/整改 ${p.complaintId ?? ''} 的督办件 ${p.caseId ?? ''} 升级为第 ${p.level ?? ''} 级。`,
+  complaint_case_answered: (p) => `投诉/整改 ${p.complaintId ?? ''} 的督办件 ${p.caseId ?? ''} 已回复。`,
+  complaint_replied: (p) => `投诉/整改 ${p.complaintId ?? ''} 已答复，请审核办结。`,
+  complaint_closed: (p) => `投诉/整改 ${p.complaintId ?? ''} 已办结。`,
 };
 
 /** The email of one in-app notice to one user: subject and plain text. An unknown code is shown plainly. */

@@ -20,6 +20,16 @@ export const NOTICE_CODES = [
   'application_completed',
   'session_scheduled',
   'step_failed',
+  // Complaints and rectification tasks (domain/complaints.ts)
+  'complaint_filed',
+  'rectification_opened',
+  'complaint_registration_overdue',
+  'complaint_assigned',
+  'complaint_overdue',
+  'complaint_case_escalated',
+  'complaint_case_answered',
+  'complaint_replied',
+  'complaint_closed',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

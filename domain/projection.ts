@@ -103,8 +103,11 @@ export interface SessionSnapshot {
 
 export interface CaseOpening {
   caseId: string;
-  stepId: string;
-  applicationId: string;
+  /** The step of a case about an overdue step; null for a case about a complaint's late reply. */
+  stepId: string | null;
+  applicationId: string | null;
+  /** The complaint (or rectification task) of a case about its late reply. */
+  complaintId?: string;
   departmentCode: string;
   attempt: number;
   level: number;

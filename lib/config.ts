@@ -77,6 +77,10 @@ const EnvSchema = z.object({
   CENTER_NAME: z.string().trim().min(2).max(60).default('根河市政务服务中心'),
   /** Where the public reaches the web UI (the QR code on the acceptance notice); default this API's own origin. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Working days the supervision office has to register a filed complaint. */
+  COMPLAINT_REGISTER_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  /** Working days a department has to answer a rectification task opened by a bad rating. */
+  RECTIFICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
   YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
@@ -156,6 +160,8 @@ export interface Config {
   readonly centerName: string;
   /** The public web UI's origin, without a trailing slash (PUBLIC_BASE_URL, else http://localhost:PORT). */
   readonly publicBaseUrl: string;
+  /** Complaints (效能投诉) and rectification tasks (整改): registration window, rectification reply days. */
+  readonly complaints: { readonly registerWorkdays: number; readonly rectificationReplyWorkdays: number };
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
   /** SMTP server of the email channel (may carry credentials: never logged); undefined = email off. */
@@ -238,6 +244,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }),
     centerName: e.CENTER_NAME,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    complaints: Object.freeze({
+      registerWorkdays: e.COMPLAINT_REGISTER_DAYS,
+      rectificationReplyWorkdays: e.RECTIFICATION_REPLY_DAYS,
+    }),
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,
       yellowDaysLeft: e.YELLOW_DAYS_LEFT,

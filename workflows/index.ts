@@ -1,2 +1,3 @@
 export { applicationWorkflow } from './application';
 export { stepWorkflow } from './step';
+export { complaintWorkflow } from './complaint';

@@ -1,14 +1,19 @@
-// The supervision ladder of one step attempt (督办): the case opened when the step turns red, the
-// next level when a case goes unanswered, and closing whatever is open when the step ends.
+// The supervision ladder (督办) of one step attempt or one complaint: the case opened when the step
+// turns red (or a complaint's reply is late), the next level when a case goes unanswered, and
+// closing whatever is open when the step ends (or the complaint is answered or closed).
 import { caseIdFor, escalates, type OpenCase } from '../domain/supervision';
 import { acts } from './common';
-import type { StepWorkflowInput } from './shared';
+
+/** Whose ladder it is: a step attempt, or a complaint / rectification task. */
+export type LadderSubject =
+  | { stepId: string; applicationId: string; departmentCode: string; attempt: number }
+  | { complaintId: string; departmentCode: string; attempt: number };
 
 export class SupervisionLadder {
   private current: OpenCase | null = null;
 
   constructor(
-    private readonly input: Pick<StepWorkflowInput, 'stepId' | 'applicationId' | 'departmentCode' | 'attempt'>,
+    private readonly subject: LadderSubject,
     private readonly policy: { caseResponseDays: number; escalationLevels: number },
   ) {}
 
@@ -30,14 +35,16 @@ export class SupervisionLadder {
     const previous = this.current;
     const openedAt = new Date().toISOString();
     const dueAt = await acts.computeDeadline({ from: openedAt, workdays: this.policy.caseResponseDays });
-    const caseId = caseIdFor(this.input.stepId, this.input.attempt, level);
+    const s = this.subject;
+    const caseId = caseIdFor('complaintId' in s ? s.complaintId : s.stepId, s.attempt, level);
     this.current = { caseId, level, dueAt, answered: false };
     await acts.openCase({
       caseId,
-      stepId: this.input.stepId,
-      applicationId: this.input.applicationId,
-      departmentCode: this.input.departmentCode,
-      attempt: this.input.attempt,
+      ...('complaintId' in s
+        ? { stepId: null, applicationId: null, complaintId: s.complaintId }
+        : { stepId: s.stepId, applicationId: s.applicationId }),
+      departmentCode: s.departmentCode,
+      attempt: s.attempt,
       level,
       openedAt,
       dueAt,
@@ -56,9 +63,14 @@ export class SupervisionLadder {
     await acts.answerCase({ caseId, answer, answeredBy, at: new Date().toISOString() });
   }
 
-  /** Closes whatever case this attempt has open, when the step is decided or cancelled. */
+  /** Closes whatever case is open, when the step is decided or cancelled (a complaint answered or closed). */
   async close(outcome: 'decided' | 'cancelled', at: string): Promise<void> {
     if (!this.current) return;
-    await acts.closeCases({ stepId: this.input.stepId, attempt: this.input.attempt, outcome, at });
+    const s = this.subject;
+    await acts.closeCases(
+      'complaintId' in s
+        ? { complaintId: s.complaintId, outcome, at }
+        : { stepId: s.stepId, attempt: s.attempt, outcome, at },
+    );
   }
 }

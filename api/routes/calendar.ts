@@ -10,6 +10,7 @@ import { scopes } from '../access';
 import type { AppDeps } from '../deps';
 import { isTemporalUnavailable, notFound, unavailable } from '../errors';
 import { CalendarDayBody, CalendarQuery, DateParams } from '../schemas';
+import { notifyOpenComplaints } from '../services/complaints';
 import { callTemporal } from '../temporal-call';
 import { defineRoute } from './define';
 
@@ -105,11 +106,10 @@ export const calendarRoutes = [
           detail: { workday: body.workday, note: body.note },
         });
       });
-      const recomputed = await notifyOpenSteps(
-        deps,
-        `${body.date} ${body.workday ? 'working day' : 'holiday'}: ${body.note}`,
-      );
-      return { ...body, openStepsRecomputed: recomputed };
+      const note = `${body.date} ${body.workday ? 'working day' : 'holiday'}: ${body.note}`;
+      const recomputed = await notifyOpenSteps(deps, note);
+      const complaints = await notifyOpenComplaints(deps, note);
+      return { ...body, openStepsRecomputed: recomputed, openComplaintsRecomputed: complaints };
     },
   }),
 
@@ -127,7 +127,8 @@ export const calendarRoutes = [
         await auditRepo.record(trx, { actor: user, action: 'calendar_day_removed', target: date, detail: {} });
       });
       const recomputed = await notifyOpenSteps(deps, `${date} entry removed`);
-      return { date, removed: true, openStepsRecomputed: recomputed };
+      const complaints = await notifyOpenComplaints(deps, `${date} entry removed`);
+      return { date, removed: true, openStepsRecomputed: recomputed, openComplaintsRecomputed: complaints };
     },
   }),
 ];

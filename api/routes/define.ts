@@ -110,11 +110,12 @@ function run(route: AnyRoute, deps: AppDeps): RequestHandler {
 export function mountRoutes(routes: readonly AnyRoute[], deps: AppDeps): Router {
   const router = Router();
   const idempotent = idempotency(deps.db);
+  const anonymousIdempotent = idempotency(deps.db, { anonymous: true });
   for (const route of routes) {
     router[route.method](
       route.path,
       authorize(route.access, deps.db, deps.config.jwtSecret),
-      idempotent,
+      route.access === 'public' && route.idempotent ? anonymousIdempotent : idempotent,
       validate({ params: route.params, query: route.query, body: route.body }),
       resolveScope(route, deps),
       run(route, deps),

@@ -7,12 +7,14 @@ import { applicationRoutes } from './applications';
 import { authRoutes } from './auth';
 import { calendarRoutes } from './calendar';
 import { deliveryRoutes } from './deliveries';
+import { complaintRoutes } from './complaints';
 import { mountRoutes, type AnyRoute } from './define';
 import { departmentRoutes } from './departments';
 import { documentRoutes } from './documents';
 import { matterRoutes } from './matters';
 import { notificationRoutes } from './notifications';
 import { publicRoutes } from './public';
+import { ratingRoutes } from './ratings';
 import { sessionRoutes } from './sessions';
 import { stepRoutes } from './steps';
 import { supervisionRoutes } from './supervision';
@@ -35,6 +37,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...documentRoutes,
   ...publicRoutes,
   ...deliveryRoutes,
+  ...complaintRoutes,
+  ...ratingRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -12,6 +12,8 @@ import { asActor } from '../auth';
 import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
 import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
+import { conflict } from '../errors';
+import { answerComplaintCase } from '../services/complaints';
 import { overdueWorkdays, stepRefusal, toCaseView, toStepView, withRemaining } from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
@@ -33,21 +35,22 @@ export const supervisionRoutes: AnyRoute[] = [
         offset: (query.page - 1) * query.pageSize,
       });
       // Each case also names its matter and project.
+      // (A case about a complaint's late reply has neither: it links to its complaint.)
       const [steps, names] = await Promise.all([
         stepsRepo.findMany(
           deps.db,
-          cases.map((c) => c.step_id),
+          cases.flatMap((c) => (c.step_id ? [c.step_id] : [])),
         ),
         applicationsRepo.namesOf(
           deps.db,
-          cases.map((c) => c.application_id),
+          cases.flatMap((c) => (c.application_id ? [c.application_id] : [])),
         ),
       ]);
       const matterOf = new Map(steps.map((s) => [s.id, s.matter_name]));
       return cases.map((c) => ({
         ...toCaseView(c),
-        matterName: matterOf.get(c.step_id) ?? null,
-        projectName: names.get(c.application_id)?.project.name ?? null,
+        matterName: (c.step_id && matterOf.get(c.step_id)) || null,
+        projectName: (c.application_id && names.get(c.application_id)?.project.name) || null,
       }));
     },
   }),
@@ -63,6 +66,9 @@ export const supervisionRoutes: AnyRoute[] = [
     scope: scopes.departmentCase,
     params: CaseIdParams,
     handler: async ({ deps, user, resource: found }) => {
+      // A complaint's case is read with its complaint (GET /api/complaints/:id).
+      if (!found.step_id)
+        throw conflict(`case ${found.id} is about complaint ${found.complaint_id}: open the complaint`);
       const step = (await stepsRepo.find(deps.db, found.step_id))!;
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       const viewer = await stepViewerFor(deps, user, step.application_id);
@@ -99,7 +105,9 @@ export const supervisionRoutes: AnyRoute[] = [
     body: AnswerCaseBody,
     idempotent: true,
     handler: async ({ deps, user, body, resource: found, updateId }) => {
-      const step = (await stepsRepo.find(deps.db, found.step_id))!;
+      // A case about a complaint's late reply is answered on the complaint's workflow.
+      if (found.complaint_id) return answerComplaintCase(deps, user, found, body.answer, updateId);
+      const step = (await stepsRepo.find(deps.db, found.step_id!))!;
       await callTemporal(deps, () =>
         deps.temporal.workflow
           .getHandle(stepWorkflowId(step.application_id, step.matter_code))

@@ -13,6 +13,8 @@ import * as m0010 from './2026_11_30_0010_case_numbers';
 import * as m0011 from './2026_11_30_0011_documents';
 import * as m0014 from './2026_11_30_0014_notification_deliveries';
 import * as m0015 from './2026_11_30_0015_notification_reads';
+import * as m0016 from './2026_11_30_0016_ratings';
+import * as m0017 from './2026_11_30_0017_complaints';
 import * as m0019 from './2026_11_30_0019_read_path_indexes';
 
 export const migrations: Record<string, Migration> = {
@@ -29,5 +31,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0011_documents': m0011,
   '2026_11_30_0014_notification_deliveries': m0014,
   '2026_11_30_0015_notification_reads': m0015,
+  '2026_11_30_0016_ratings': m0016,
+  '2026_11_30_0017_complaints': m0017,
   '2026_11_30_0019_read_path_indexes': m0019,
 };

@@ -40,7 +40,14 @@ export const notificationsRepo = {
   /** Inserts each notice once: the event id of the change plus the notice's position. Returns those inserted now. */
   async add(
     db: Db,
-    n: { eventId: string; applicationId: string; stepId: string | null; type: string; at: string; notices: Notice[] },
+    n: {
+      eventId: string;
+      applicationId: string | null;
+      stepId: string | null;
+      type: string;
+      at: string;
+      notices: Notice[];
+    },
   ): Promise<InsertedNotification[]> {
     if (n.notices.length === 0) return [];
     return db

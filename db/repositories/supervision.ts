@@ -20,6 +20,7 @@ export const supervisionRepo = {
         id: c.caseId,
         step_id: c.stepId,
         application_id: c.applicationId,
+        complaint_id: c.complaintId ?? null,
         department_code: c.departmentCode,
         attempt: c.attempt,
         level: c.level,
@@ -82,7 +83,7 @@ export const supervisionRepo = {
       .orderBy('level', 'desc')
       .execute();
     const byStep = new Map<string, CaseRow>();
-    for (const r of rows) if (!byStep.has(r.step_id)) byStep.set(r.step_id, r);
+    for (const r of rows) if (r.step_id && !byStep.has(r.step_id)) byStep.set(r.step_id, r);
     return byStep;
   },
 
@@ -94,6 +95,19 @@ export const supervisionRepo = {
       .where('step_id', '=', stepId)
       .orderBy('opened_at')
       .orderBy('id')
+      .execute();
+  },
+
+  /** Closes the open case of a complaint (answered by its reply, or the complaint closed without one). */
+  async closeForComplaint(
+    db: Db,
+    c: { complaintId: string; outcome: 'decided' | 'cancelled'; at: string },
+  ): Promise<void> {
+    await db
+      .updateTable('supervision_cases')
+      .set({ status: 'closed', outcome: c.outcome, closed_at: new Date(c.at) })
+      .where('complaint_id', '=', c.complaintId)
+      .where('status', '=', 'open')
       .execute();
   },
 

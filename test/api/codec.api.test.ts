@@ -1,9 +1,9 @@
 // Free text and names never sit readable in Temporal: a history read straight from the server holds
 // none of them; the Web UI's codec endpoint opens the payloads for supervisors and admins only.
 import { temporal } from '@temporalio/proto';
-import { AesGcmPayloadCodec } from '../../lib/payload-codec';
 import { stepWorkflowId, applicationWorkflowId } from '../../workflows/shared';
 import { applicationBody } from '../helpers/fixtures';
+import { decryptedText, payloadsOf } from '../helpers/history';
 import { ApiClient, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -36,26 +36,6 @@ async function rawHistory(workflowId: string) {
     execution: { workflowId },
   });
   return history!;
-}
-
-/**
- * Every payload of a history, however deep in its events, but two kinds the SDK and the server keep
- * plain by design: search attributes (indexed by the server; ours hold statuses, lights and
- * deadlines) and a local activity marker's own bookkeeping (`details.data`: sequence number,
- * activity type, attempt, times). The activity's input and result are payloads of their own.
- */
-function payloadsOf(value: unknown, found: temporal.api.common.v1.IPayload[] = [], key = '') {
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (v.data instanceof Uint8Array && v.metadata && typeof v.metadata === 'object') found.push(v);
-    else {
-      for (const [k, child] of Object.entries(v)) {
-        if (k === 'searchAttributes' || (key === 'details' && k === 'data')) continue;
-        payloadsOf(child, found, k);
-      }
-    }
-  }
-  return found;
 }
 
 let stepHistory: temporal.api.history.v1.IHistory;
@@ -100,10 +80,7 @@ it('when a review carries reasons, items, notes and names, then none of them is 
 });
 
 it('when the payloads are decrypted, then the investor personal data is still not in them (it stays in PostgreSQL)', async () => {
-  const codec = new AesGcmPayloadCodec(stack.config.payloadKeys);
-  const opened = (await codec.decode(payloadsOf(stepHistory.events)))
-    .map((p) => Buffer.from(p.data!).toString('utf8'))
-    .join('\n');
+  const opened = await decryptedText(stepHistory, stack.config.payloadKeys);
   // The check sees what the workflow carries: the decision's reason is there …
   expect(opened).toContain(FREE_TEXT.rejection);
   // … the investor is not.

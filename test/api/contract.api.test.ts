@@ -22,6 +22,9 @@ let appId: string;
 let stepId: string;
 let sessionId: string;
 let userId: string;
+let caseNo: string;
+let queryPassword: string;
+let complaintNo: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -48,6 +51,20 @@ beforeAll(async () => {
     invitedDepartments: ['DRC'],
   });
   sessionId = session.body.id;
+  caseNo = created.body.caseNo;
+  queryPassword = created.body.queryPassword;
+  // A complaint assigned to the DRC: its staff may reach it, the EEB's may not.
+  const filed = await new ApiClient(stack.baseUrl).post('/api/public/complaints', {
+    category: 'delay',
+    content: '拖延',
+    contactName: '张三',
+    phone: '13800000001',
+  });
+  complaintNo = filed.body.complaintNo;
+  expect(
+    (await as.supervisor!.post(`/api/complaints/${complaintNo}/assign`, { departmentCode: 'DRC', replyWorkdays: 5 }))
+      .status,
+  ).toBe(200);
 });
 
 afterAll(async () => {
@@ -67,8 +84,11 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
             ? `${stepId}-A1-L1`
             : spec.path.startsWith('/api/users')
               ? userId
-              : appId,
+              : spec.path.startsWith('/api/complaints')
+                ? complaintNo
+                : appId,
     )
+    .replace(':no', complaintNo)
     .replace(':code', 'PROJECT-FILING')
     .replace(':date', '2030-01-02');
   const bodies: Record<string, unknown> = {
@@ -121,6 +141,11 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/supervision/cases/:id/answer': { answer: '答复' },
     'put /api/me/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
     'put /api/users/:id/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
+    'post /api/public/complaints': { category: 'other', content: '内容', contactName: '李四', phone: '13800000002' },
+    'post /api/public/ratings': { caseNo, password: queryPassword, stepId, score: 4 },
+    'post /api/complaints/:id/assign': { departmentCode: 'DRC', replyWorkdays: 5 },
+    'post /api/complaints/:id/reply': { reply: '答复' },
+    'post /api/complaints/:id/close': { upheld: false, conclusion: '不属实' },
   };
   return { path, body: bodies[`${spec.method} ${spec.path}`] ?? (spec.body ? {} : undefined) };
 }

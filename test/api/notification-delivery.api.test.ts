@@ -417,7 +417,12 @@ describe('unread notifications and notification settings', () => {
     });
     expect(noEmail.status).toBe(400);
     expect(noEmail.body.error.details).toEqual([
-      { field: 'body.email', message: 'an email address is needed to be notified by email' },
+      {
+        field: 'body.email',
+        message: 'an email address is needed to be notified by email',
+        code: 'custom',
+        params: {},
+      },
     ]);
     const badEmail = await supervisor.request('PUT', '/api/me/notification-settings', {
       email: 'not an address',

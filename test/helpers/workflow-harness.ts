@@ -12,6 +12,9 @@ import { createActivities } from '../../activities';
 import { createWorkingTimeSource } from '../../lib/working-time';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
+import { complaintsRepo } from '../../db/repositories/complaints';
+import { ratingsRepo } from '../../db/repositories/ratings';
+import type { ComplaintKind, ComplaintPolicy } from '../../domain/complaints';
 import { seedDemo } from '../../db/seed';
 import type { Actor } from '../../domain/model';
 import type { StepSnapshot } from '../../domain/projection';
@@ -23,6 +26,7 @@ import {
   type ApplicationWorkflowInput,
   type ClockPolicy,
 } from '../../workflows/shared';
+import { complaintWorkflowId, type ComplaintWorkflowInput } from '../../workflows/complaints-shared';
 
 export const staff = (departmentCode: string): Actor => ({
   id: `staff-${departmentCode}`,
@@ -161,13 +165,8 @@ export class WorkflowHarness {
     this.running = { worker, run: worker.run() };
   }
 
-  /** Records an application with the given plan and starts its workflow. */
-  async launch(
-    matters: PlannedMatter[],
-    policy: Partial<ClockPolicy> = {},
-    taskQueue = this.taskQueue,
-    options: Pick<ApplicationWorkflowInput, 'historyLimit'> = {},
-  ) {
+  /** Records an application with the given plan (its rows only). */
+  async record(matters: PlannedMatter[]) {
     const applicationId = `WT${Date.now()}${++this.seq}`;
     const steps = matters.map((m) => ({
       id: `${applicationId}-${m.code}`,
@@ -190,6 +189,17 @@ export class WorkflowHarness {
       createdAt: new Date(),
       steps,
     });
+    return { applicationId, steps };
+  }
+
+  /** Records an application with the given plan and starts its workflow. */
+  async launch(
+    matters: PlannedMatter[],
+    policy: Partial<ClockPolicy> = {},
+    taskQueue = this.taskQueue,
+    options: Pick<ApplicationWorkflowInput, 'historyLimit'> = {},
+  ) {
+    const { applicationId, steps } = await this.record(matters);
     const input: ApplicationWorkflowInput = {
       ...options,
       applicationId,
@@ -218,6 +228,84 @@ export class WorkflowHarness {
       });
     }
     return { applicationId, handle, input };
+  }
+
+  /**
+   * Records a complaint (or a rectification task, with the rating it follows) and starts its
+   * workflow, like api/services/complaints.ts; its history is kept like an application's.
+   */
+  async launchComplaint(
+    options: {
+      kind?: ComplaintKind;
+      assignment?: ComplaintWorkflowInput['assignment'];
+      policy?: Partial<ComplaintPolicy>;
+    } = {},
+  ) {
+    const kind = options.kind ?? 'complaint';
+    const filedAt = new Date(await this.env.currentTimeMs());
+    const complaintId = await complaintsRepo.nextNumber(this.db.db, kind, filedAt);
+    let ratingId: number | null = null;
+    if (kind === 'rectification') {
+      const { applicationId } = await this.record([{ code: 'PROJECT-FILING', dept: 'DRC', days: 1 }]);
+      ratingId = (
+        await ratingsRepo.insert(this.db.db, {
+          applicationId,
+          caseNo: 'GH-2026-000001',
+          stepId: `${applicationId}-PROJECT-FILING`,
+          matterCode: 'PROJECT-FILING',
+          departmentCode: 'DRC',
+          attempt: 1,
+          staffId: null,
+          score: 1,
+          comment: '差',
+        })
+      ).id;
+    }
+    await complaintsRepo.insert(this.db.db, {
+      id: complaintId,
+      kind,
+      password: kind === 'complaint' ? 'ABC234' : null,
+      category: kind === 'complaint' ? 'delay' : null,
+      content: kind === 'complaint' ? '投诉内容' : null,
+      contactName: kind === 'complaint' ? '投诉人' : null,
+      phone: kind === 'complaint' ? '13800000000' : null,
+      caseNo: null,
+      applicationId: null,
+      stepId: null,
+      suggestedDepartment: null,
+      ratingId,
+      departmentCode: options.assignment?.departmentCode ?? null,
+      replyWorkdays: options.assignment?.replyWorkdays ?? null,
+      filedAt,
+    });
+    const input: ComplaintWorkflowInput = {
+      complaintId,
+      kind,
+      filedAt: filedAt.toISOString(),
+      assignment: options.assignment ?? null,
+      about: { caseNo: null, stepId: null, matterName: null },
+      policy: {
+        registerWorkdays: 5,
+        caseResponseDays: DEFAULT_CLOCK_POLICY.caseResponseDays,
+        escalationLevels: DEFAULT_CLOCK_POLICY.escalationLevels,
+        yellowRatio: DEFAULT_CLOCK_POLICY.yellowRatio,
+        yellowDaysLeft: DEFAULT_CLOCK_POLICY.yellowDaysLeft,
+        ...options.policy,
+      },
+    };
+    const handle = await this.env.client.workflow.start('complaintWorkflow', {
+      workflowId: complaintWorkflowId(complaintId),
+      taskQueue: this.taskQueue,
+      args: [input],
+    });
+    if (recordingHistories()) {
+      this.launched.push({
+        prefix: this.scenarioPrefix(),
+        workflowId: handle.workflowId,
+        firstRunId: handle.firstExecutionRunId,
+      });
+    }
+    return { complaintId, handle, input };
   }
 
   step(applicationId: string, matterCode: string): WorkflowHandle {
@@ -310,7 +398,10 @@ export class WorkflowHarness {
       for (const run of runs) {
         const n = (perWorkflow.get(run.workflowId) ?? 0) + 1;
         perWorkflow.set(run.workflowId, n);
-        const role = run.workflowId.replace(/^application-[^/]+/, 'application').replace(/\//g, '.');
+        const role = run.workflowId
+          .replace(/^application-[^/]+/, 'application')
+          .replace(/^complaint-.+$/, 'complaint')
+          .replace(/\//g, '.');
         const file = `${app.prefix}.${role}${n > 1 ? `.run-${n}` : ''}.json`;
         fs.writeFileSync(path.join(dir, file), historyToJson(run.history));
         written.push(file);

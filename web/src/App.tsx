@@ -20,6 +20,9 @@ import { DonePage, InboxPage, StepPage } from './pages/Staff';
 import { BoardPage, StatsPage } from './pages/Supervisor';
 import { ResultScope } from './submit';
 import { UnreadBadge } from './UnreadBadge';
+import { ComplaintsPage } from './pages/Complaints';
+import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint';
+import { RatingPage } from './pages/PublicRating';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -40,12 +43,14 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/inbox', 'nav.inbox'],
     ['/inbox/done', 'nav.done'],
     ['/cases', 'nav.cases'],
+    ['/complaints', 'nav.departmentComplaints'],
   ],
   supervisor: [
     ['/board', 'nav.board'],
     ['/cases', 'nav.cases'],
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
+    ['/complaints', 'nav.complaints'],
   ],
   cashier: [['/fees', 'nav.fees']],
   admin: [
@@ -55,6 +60,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/admin/users', 'nav.users'],
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
+    ['/complaints', 'nav.complaints'],
   ],
 };
 
@@ -87,6 +93,12 @@ export function App() {
         <nav>
           <NavLink to="/guide">{t('nav.guide')}</NavLink>
           <NavLink to="/progress">{t('nav.progress')}</NavLink>
+          {/* The public's pages (no sign-in): efficiency complaints and ratings. */}
+          <NavLink to="/public/complaint" end>
+            {t('nav.fileComplaint')}
+          </NavLink>
+          <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
+          <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
           {user &&
             [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>
@@ -119,6 +131,9 @@ export function App() {
             <Route path="/" element={<Navigate to={user ? HOME[user.role] : '/guide'} replace />} />
             <Route path="/guide" element={<GuidePage />} />
             <Route path="/progress" element={<ProgressPage />} />
+            <Route path="/public/complaint" element={<ComplaintFilePage />} />
+            <Route path="/public/complaint/follow" element={<ComplaintFollowPage />} />
+            <Route path="/public/rate" element={<RatingPage />} />
             <Route
               path="/login"
               element={
@@ -151,6 +166,8 @@ export function App() {
                 <Route path="/notifications" element={<NotificationsPage />} />
                 <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
                 <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+                <Route path="/complaints" element={<ComplaintsPage user={user} />} />
+                <Route path="/complaints/:id" element={<ComplaintsPage user={user} />} />
               </>
             )}
             <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />

@@ -145,10 +145,12 @@ async function send(method: Method, path: string, body: unknown, explicitKey?: s
   const token = sessionStorage.getItem(TOKEN);
   const upper = method.toUpperCase();
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  // The server keeps keys per signed-in user; anonymous requests (sign-in) go without one. A form
-  // that manages its own submission passes its key; otherwise the key follows what is sent.
-  const submission = token && upper !== 'GET' && !explicitKey ? `${upper} ${path}\n${payload ?? ''}` : undefined;
-  let key: string | undefined = token && upper !== 'GET' ? explicitKey : undefined;
+  // The server keeps keys per signed-in user, and for the public's submissions (a complaint, a
+  // rating) under one anonymous owner; a sign-in goes without one. A form that manages its own
+  // submission passes its key; otherwise the key follows what is sent.
+  const keyed = (!!token || path.startsWith('/api/public/')) && upper !== 'GET';
+  const submission = keyed && !explicitKey ? `${upper} ${path}\n${payload ?? ''}` : undefined;
+  let key: string | undefined = keyed ? explicitKey : undefined;
   if (submission) {
     key = unsettled.get(submission) ?? newIdempotencyKey();
     unsettled.set(submission, key);

@@ -6,10 +6,12 @@
 import type { ApplicationStatus, Light, Role, StepStatus } from '../../domain/model';
 import type { StepAction } from '../../domain/step-rules';
 import type { StepContextView, StepView } from '../../api/views';
+import type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus } from '../../domain/complaints';
 import type { DocumentView } from '../../domain/documents';
 import type { PublicProgress } from '../../domain/public-progress';
 
 export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
+export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
 
 export interface User {
   id: string;
@@ -138,8 +140,10 @@ export type CaseOutcome = 'answered' | 'escalated' | 'decided' | 'cancelled';
 
 export interface SupervisionCase {
   id: string;
-  stepId: string;
-  applicationId: string;
+  /** Null on a case about a complaint's late reply (complaintId is then set). */
+  stepId: string | null;
+  applicationId: string | null;
+  complaintId?: string | null;
   departmentCode: string;
   attempt?: number;
   level: number;
@@ -211,6 +215,97 @@ export interface Notification {
   read?: boolean;
 }
 
+/** An efficiency complaint or rectification task, as the supervision office or the department reads it. */
+export interface Complaint {
+  id: string;
+  complaintNo: string;
+  kind: ComplaintKind;
+  category: ComplaintCategory | null;
+  status: ComplaintStatus;
+  light: Light;
+  content: string | null;
+  /** Only the supervision office and the general office read the complainant's contact. */
+  contactName?: string | null;
+  phone?: string | null;
+  caseNo: string | null;
+  applicationId: string | null;
+  stepId: string | null;
+  suggestedDepartment: string | null;
+  rating: { score: number; comment: string | null; ratedAt: string } | null;
+  departmentCode: string | null;
+  replyWorkdays: number | null;
+  filedAt: string;
+  registerDueAt: string | null;
+  registrationOverdue: boolean;
+  assignedAt: string | null;
+  replyDueAt: string | null;
+  overdue: boolean;
+  escalationLevel: number;
+  reply: string | null;
+  repliedAt: string | null;
+  repliedBy: string | null;
+  replyLate: boolean;
+  upheld: boolean | null;
+  conclusion: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  version: number;
+  allowedActions: ComplaintAction[];
+}
+
+export interface ComplaintDetail extends Complaint {
+  events: TimelineEvent[];
+  cases: SupervisionCase[];
+}
+
+/** The public follow-up of a complaint. */
+export interface PublicComplaint {
+  complaintNo: string;
+  status: ComplaintStatus;
+  category: ComplaintCategory | null;
+  filedAt: string;
+  replyDueAt?: string;
+  reply?: string;
+  repliedAt?: string | null;
+  conclusion?: string | null;
+  upheld?: boolean | null;
+  closedAt?: string | null;
+}
+
+export interface GivenRating {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+}
+
+/** What a case lets its investor rate. */
+export interface Rateables {
+  caseNo: string;
+  projectName: string;
+  status: ApplicationStatus;
+  steps: Array<{
+    stepId: string;
+    matterName: string;
+    departmentCode: string;
+    departmentName: string;
+    status: StepStatus;
+    decidedAt: string | null;
+    rateable: boolean;
+    rating: GivenRating | null;
+  }>;
+  application: { rateable: boolean; rating: GivenRating | null };
+}
+
+export interface RatingAnswer {
+  id: number;
+  caseNo: string;
+  stepId: string | null;
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+  rectificationNo: string | null;
+}
+
 /** The answer of each route the UI reads, by `METHOD path template`; others answer `unknown`. */
 export interface Answers {
   'POST /api/auth/login': { token: string; user: User };
@@ -260,6 +355,15 @@ export interface Answers {
   'PUT /api/me/notification-settings': NotificationSettings;
   'GET /api/deliveries': DeliveryList;
   'POST /api/deliveries/{id}/retry': Delivery;
+  'POST /api/public/complaints': { complaintNo: string; password: string };
+  'GET /api/public/complaints/{no}': PublicComplaint;
+  'GET /api/complaints': { items: Complaint[]; total: number };
+  'GET /api/complaints/{id}': ComplaintDetail;
+  'POST /api/complaints/{id}/assign': Complaint;
+  'POST /api/complaints/{id}/reply': Complaint;
+  'POST /api/complaints/{id}/close': Complaint;
+  'GET /api/public/ratings': Rateables;
+  'POST /api/public/ratings': RatingAnswer;
 }
 
 /** Where a user's notices are also sent, and which channels the center has turned on. */

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 // Supervision cases (督办件): the list by status, and one case with its context (the step, its
 // project, the escalation ladder, the step's history) and the department's answer, or the form
 // in which the department's window gives it.
@@ -22,8 +23,8 @@ import { useSubmit } from '../submit';
 import { Timeline } from '../timeline';
 import type { SupervisionCase } from '../types';
 
-const outcomeText = (t: ReturnType<typeof useTranslation>['t'], c: SupervisionCase) =>
-  c.outcome ? t(`caseOutcomes.${c.outcome}`) : '';
+const outcomeText = (t: TFunction, c: SupervisionCase): string =>
+  c.outcome ? t(`caseOutcomes.${c.outcome as 'answered' | 'escalated' | 'decided' | 'cancelled'}`) : '';
 
 export function CasesPage() {
   const { t } = useTranslation();
@@ -62,7 +63,11 @@ export function CasesPage() {
             header: t('fields.matter'),
             cell: (c) => (
               <>
-                <Link to={`/cases/${c.id}`}>{c.matterName ?? c.stepId}</Link>
+                {c.complaintId ? (
+                  <Link to={`/complaints/${c.complaintId}`}>{c.complaintId}</Link>
+                ) : (
+                  <Link to={`/cases/${c.id}`}>{c.matterName ?? c.stepId}</Link>
+                )}
                 <div className="muted">{c.projectName}</div>
               </>
             ),

@@ -72,7 +72,13 @@ export function NotificationsPage() {
           {
             header: t('fields.id'),
             cell: (n) =>
-              n.applicationId ? <Link to={`/applications/${n.applicationId}`}>{n.applicationId}</Link> : '—',
+              n.applicationId ? (
+                <Link to={`/applications/${n.applicationId}`}>{n.applicationId}</Link>
+              ) : typeof n.params.complaintId === 'string' ? (
+                <Link to={`/complaints/${n.params.complaintId}`}>{n.params.complaintId}</Link>
+              ) : (
+                '—'
+              ),
           },
           { header: '', cell: (n) => (n.read ? null : <MarkReadButton id={n.id} />) },
         ]}
