@@ -183,6 +183,8 @@ export function withRemaining<T extends Pick<StepView, 'status' | 'deadline' | '
 
 /** What a row names beside its step: the project and investor, the last urge, the open supervision case. */
 export interface StepContextView {
+  /** The application's case number (办件编号), as the investor and the notices name it. */
+  caseNo: string | null;
   projectName: string | null;
   projectCode: string | null;
   investorName: string | null;
@@ -193,10 +195,11 @@ export interface StepContextView {
 }
 
 export const toStepContext = (
-  names: { project: ProjectInfo; investor: InvestorInfo } | undefined,
+  names: { caseNo: string; project: ProjectInfo; investor: InvestorInfo } | undefined,
   urge: EventRow | undefined,
   openCase: CaseRow | undefined,
 ): StepContextView => ({
+  caseNo: names?.caseNo ?? null,
   projectName: names?.project.name ?? null,
   projectCode: names?.project.code ?? null,
   investorName: names?.investor.name ?? null,

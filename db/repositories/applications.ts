@@ -105,14 +105,16 @@ export const applicationsRepo = {
   async namesOf(
     db: Db,
     ids: readonly string[],
-  ): Promise<Map<string, { project: ProjectInfo; investor: InvestorInfo; officerId: string }>> {
+  ): Promise<Map<string, { caseNo: string; project: ProjectInfo; investor: InvestorInfo; officerId: string }>> {
     if (ids.length === 0) return new Map();
     const rows = await db
       .selectFrom('applications')
-      .select(['id', 'project', 'investor', 'officer_id'])
+      .select(['id', 'case_no', 'project', 'investor', 'officer_id'])
       .where('id', 'in', [...new Set(ids)])
       .execute();
-    return new Map(rows.map((r) => [r.id, { project: r.project, investor: r.investor, officerId: r.officer_id }]));
+    return new Map(
+      rows.map((r) => [r.id, { caseNo: r.case_no, project: r.project, investor: r.investor, officerId: r.officer_id }]),
+    );
   },
 
   find(db: Db, id: string): Promise<ApplicationRow | undefined> {

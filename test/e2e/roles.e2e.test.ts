@@ -57,7 +57,7 @@ const launch = async (name: string, matters: string[]) => {
     matters,
   });
   expect(r.status).toBe(201);
-  return r.body as { id: string; steps: Array<{ id: string; matterCode: string }> };
+  return r.body as { id: string; caseNo: string; steps: Array<{ id: string; matterCode: string }> };
 };
 
 /** How many times an event of `type` is in the step's timeline. */
@@ -131,7 +131,7 @@ describe('the window, the officer and the cashier on one fee-bearing step', () =
     const row = wrb.locator('tr[data-step="WATER-INTAKE"]', { hasText: '根河取水工程' });
     await row.waitFor();
     expect(await row.textContent()).toContain('根河水务有限公司');
-    expect(await row.textContent()).toContain(app.id);
+    expect(await row.textContent()).toContain(app.caseNo);
     await shot(wrb, 'staff-1-inbox-before');
     await wrb.goto(`${stack.baseUrl}/steps/${stepId}`);
     await wrb.click('[data-form=accept] button');

@@ -92,13 +92,18 @@ export function App() {
         </Link>
         <nav>
           <NavLink to="/guide">{t('nav.guide')}</NavLink>
-          <NavLink to="/progress">{t('nav.progress')}</NavLink>
-          {/* The public's pages (no sign-in): efficiency complaints and ratings. */}
-          <NavLink to="/public/complaint" end>
-            {t('nav.fileComplaint')}
-          </NavLink>
-          <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
-          <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
+          {/* The public's pages (no sign-in): progress lookup, complaints and ratings; staff at the
+              windows reach them by address when they help someone, their menu stays their work. */}
+          {!user && (
+            <>
+              <NavLink to="/progress">{t('nav.progress')}</NavLink>
+              <NavLink to="/public/complaint" end>
+                {t('nav.fileComplaint')}
+              </NavLink>
+              <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
+              <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
+            </>
+          )}
           {user &&
             [...NAV[user.role], ['/notifications', 'more.notifications'] as [string, NavKey]].map(([to, key]) => (
               <NavLink key={to} to={to} end>

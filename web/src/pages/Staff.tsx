@@ -46,7 +46,7 @@ const projectCell = (s: Step) => (
   <>
     {s.projectName ?? '—'}
     {s.investorName && <div className="muted">{s.investorName}</div>}
-    <small className="code">{s.applicationId}</small>
+    <small className="code">{s.caseNo ?? s.applicationId}</small>
   </>
 );
 
