@@ -1,0 +1,142 @@
+// W4 memory: the worker's resident memory (VmRSS of /proc/<pid>/status of the worker process)
+// with 1,000 and then 10,000 open applications (`sizes`): nine-matter reviews launched through the
+// API and left waiting (each has its application workflow and its first step's workflow running,
+// the step waiting at the window). After each size, once the read model shows every first step
+// submitted and the worker's CPU has settled, RSS is sampled five times a second apart (median).
+// Per open application = (RSS at the largest size − RSS at the smallest) / (difference in size).
+import fs from 'node:fs';
+import { NINE_MATTERS } from '../scripts/faults/load';
+import { BenchEnv, inLanes, launch, launchBody, log, Progress, rssKiB, sleep, table } from './common';
+
+export interface W4Options {
+  sizes: number[];
+  concurrency: number;
+}
+
+export interface W4Result {
+  options: W4Options;
+  idleRssMiB: number;
+  points: Array<{ open: number; rssMiB: number; samplesKiB: number[]; launchSeconds: number; settleSeconds: number }>;
+  perOpenApplicationKiB: number;
+  targetMet: boolean;
+  notes: string[];
+}
+
+/** CPU seconds the process has used (user + system), from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime (fields 14 and 15 of the line), in clock ticks: USER_HZ is 100 on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function rssSamples(pid: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    samples.push(rssKiB(pid));
+    await sleep(1000);
+  }
+  return samples;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
+
+export async function runW4(env: BenchEnv, opts: W4Options): Promise<W4Result> {
+  log(`W4 memory: worker RSS with ${opts.sizes.map((s) => s.toLocaleString('en-US')).join(' and ')} open applications`);
+  const run = await env.start('w4', { workers: 1 });
+  const notes: string[] = [];
+  try {
+    const pid = run.stack.workers[0]!.pid!;
+    await sleep(3000);
+    const idle = median(await rssSamples(pid));
+    const points: W4Result['points'] = [];
+    let launched = 0;
+    for (const size of opts.sizes) {
+      const t0 = Date.now();
+      const from = launched;
+      let failures = 0;
+      const work = inLanes(size - from, opts.concurrency, async (k) => {
+        const i = from + k;
+        try {
+          await launch(run, `w4-launch-${i}`, launchBody(`内存基准项目 ${i}`, NINE_MATTERS, i));
+          launched++;
+        } catch (err) {
+          failures++;
+          if (failures <= 5) notes.push(`launch #${i}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+      await new Progress(`launching to ${size}`, size).around(work, () => ({
+        done: launched,
+        extra: `RSS ${mib(rssKiB(pid))} MiB${failures ? `, ${failures} failed` : ''}`,
+      }));
+      const launchSeconds = (Date.now() - t0) / 1000;
+
+      // Settled: every first step is submitted in the read model, and the worker is (nearly) idle.
+      const t1 = Date.now();
+      const settle = (async () => {
+        for (;;) {
+          const { rows } = await run.pg.query<{ n: string }>(
+            `select count(*) as n from steps where matter_code = $1 and status = 'submitted'`,
+            [NINE_MATTERS[0]],
+          );
+          if (Number(rows[0]!.n) >= launched) break;
+          if (Date.now() - t1 > 10 * 60_000) {
+            notes.push(`at ${size}: only ${rows[0]!.n} of ${launched} first steps submitted after 10 min`);
+            break;
+          }
+          await sleep(1000);
+        }
+        for (let tries = 0; tries < 60; tries++) {
+          const c0 = cpuSeconds(pid);
+          await sleep(2000);
+          if ((cpuSeconds(pid) - c0) / 2 < 0.05) break;
+        }
+      })();
+      await new Progress(`settling at ${size}`, 1).around(settle, () => ({
+        done: 0,
+        extra: `RSS ${mib(rssKiB(pid))} MiB`,
+      }));
+      const samples = await rssSamples(pid);
+      points.push({
+        open: launched,
+        rssMiB: mib(median(samples)),
+        samplesKiB: samples,
+        launchSeconds: Math.round(launchSeconds),
+        settleSeconds: Math.round((Date.now() - t1) / 1000),
+      });
+      log(`  ${launched} open: worker RSS ${mib(median(samples))} MiB`);
+    }
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
+    const perOpenApplicationKiB =
+      Math.round(((median(last.samplesKiB) - median(first.samplesKiB)) / (last.open - first.open)) * 10) / 10;
+    return {
+      options: opts,
+      idleRssMiB: mib(idle),
+      points,
+      perOpenApplicationKiB,
+      targetMet: perOpenApplicationKiB < 50,
+      notes,
+    };
+  } finally {
+    await run.stop();
+  }
+}
+
+export function printW4(r: W4Result): void {
+  log(`\nW4 memory: the worker's RSS (idle after start: ${r.idleRssMiB} MiB); target < 50 KiB per open application`);
+  log(
+    table(
+      ['open applications', 'worker RSS', 'launch s', 'settle s'],
+      r.points.map((p) => [
+        p.open.toLocaleString('en-US'),
+        `${p.rssMiB} MiB`,
+        String(p.launchSeconds),
+        String(p.settleSeconds),
+      ]),
+    ),
+  );
+  log(`per open application: ${r.perOpenApplicationKiB} KiB (${r.targetMet ? 'meets' : 'MISSES'} the target)`);
+  for (const n of r.notes) log(`  note: ${n}`);
+}
