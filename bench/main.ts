@@ -9,7 +9,8 @@
 //   --only W1,W2,W3,W4
 //   W1: --reviews 30 --concurrency 10 --passes 2 --warmup 2
 //   W2: --apps 100000 --events 1000000 --requests 100
-//   W3: --steps 10000 --workday-seconds (auto) --grace 60 --launch-concurrency 12
+//   W3: --setup-seconds 180 (launch and accept for that long) or --steps N (the 10000),
+//       --workday-seconds (setup + 30 s) --grace 60 --launch-concurrency 12
 //   W4: --open 1000,10000 --launch-concurrency 12
 //   --database-url URL (an existing PostgreSQL server instead of a private cluster)  --keep  --out FILE
 import fs from 'node:fs';
@@ -44,7 +45,8 @@ function options() {
       apps: { type: 'string', default: '100000' },
       events: { type: 'string', default: '1000000' },
       requests: { type: 'string', default: '100' },
-      steps: { type: 'string', default: '10000' },
+      steps: { type: 'string' },
+      'setup-seconds': { type: 'string' },
       'workday-seconds': { type: 'string' },
       grace: { type: 'string', default: '60' },
       open: { type: 'string', default: '1000,10000' },
@@ -83,7 +85,9 @@ function options() {
       requests: num('requests', values.requests, 1),
     },
     w3: {
-      steps: num('steps', values.steps, 1),
+      steps: values.steps === undefined ? undefined : num('steps', values.steps, 1),
+      setupSeconds:
+        values['setup-seconds'] === undefined ? undefined : num('setup-seconds', values['setup-seconds'], 1),
       workdaySeconds:
         values['workday-seconds'] === undefined ? undefined : num('workday-seconds', values['workday-seconds'], 1),
       graceSeconds: num('grace', values.grace, 1),

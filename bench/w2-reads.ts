@@ -402,7 +402,7 @@ async function load(run: RunningStack, opts: W2Options, notes: string[]) {
           );
           lastChange = Math.max(lastChange, decided);
         } else if (m.level === stage && status === 'in_progress') {
-          const ago = (rand() * limit * 1.5 + 0.2) * DAY;
+          const ago = (rand() * limit * 1.55 + 0.2) * DAY;
           const submitted = Math.max(created, now - ago);
           const accepted = submitted + DAY;
           if (accepted < now && rand() < 0.7) {
@@ -739,7 +739,7 @@ export async function runW2(env: BenchEnv, opts: W2Options): Promise<W2Result> {
 
 /** The top of a plan, for the console (the JSON has all of it). */
 function planHead(plan: string, lines = 12): string {
-  const all = plan.split('\n');
+  const all = plan.split('\n').filter((l) => !/^\s*(Buffers:|Planning:|Planning Time:)/.test(l));
   return all.slice(0, lines).join('\n') + (all.length > lines ? `\n… ${all.length - lines} more lines` : '');
 }
 
