@@ -74,15 +74,17 @@ export async function runW4(env: BenchEnv, opts: W4Options): Promise<W4Result> {
 
       // Settled: every first step is submitted in the read model, and the worker is (nearly) idle.
       const t1 = Date.now();
+      let submitted = 0;
       const settle = (async () => {
         for (;;) {
           const { rows } = await run.pg.query<{ n: string }>(
             `select count(*) as n from steps where matter_code = $1 and status = 'submitted'`,
             [NINE_MATTERS[0]],
           );
-          if (Number(rows[0]!.n) >= launched) break;
+          submitted = Number(rows[0]!.n);
+          if (submitted >= launched) break;
           if (Date.now() - t1 > 10 * 60_000) {
-            notes.push(`at ${size}: only ${rows[0]!.n} of ${launched} first steps submitted after 10 min`);
+            notes.push(`at ${size}: only ${submitted} of ${launched} first steps submitted after 10 min`);
             break;
           }
           await sleep(1000);
@@ -93,9 +95,9 @@ export async function runW4(env: BenchEnv, opts: W4Options): Promise<W4Result> {
           if ((cpuSeconds(pid) - c0) / 2 < 0.05) break;
         }
       })();
-      await new Progress(`settling at ${size}`, 1).around(settle, () => ({
-        done: 0,
-        extra: `RSS ${mib(rssKiB(pid))} MiB`,
+      await new Progress(`settling at ${size}`, launched).around(settle, () => ({
+        done: submitted,
+        extra: `first steps submitted; RSS ${mib(rssKiB(pid))} MiB`,
       }));
       const samples = await rssSamples(pid);
       points.push({
