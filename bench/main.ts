@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths';
-import { BenchEnv, log, machineInfo, type MachineInfo } from './common';
+import { BenchEnv, log, machineInfo, ms, signed, table, type MachineInfo } from './common';
 import { printW1, runW1, type W1Result } from './w1-overhead';
 import { printW2, runW2, type W2Result } from './w2-reads';
 import { printW3, runW3, type W3Result } from './w3-timers';
@@ -107,6 +107,48 @@ function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The issue's targets beside this run's figures. */
+function printTargets(results: Results, only: Workload[]): void {
+  const rows: string[][] = [];
+  const got = <T>(w: Workload) => results.workloads[w]?.result as T | undefined;
+  const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
+  const w1 = only.includes('W1') ? got<W1Result>('W1') : undefined;
+  if (w1) {
+    const c = w1.comparison;
+    rows.push(['W1 throughput ≥ 0.8 × bare', `${c.throughputRatio.toFixed(2)} × bare`, yes(w1.targets.throughput)]);
+    rows.push(['W1 decision p50 ≤ bare + 25 ms', `bare ${signed(c.decisionP50DiffMs)}`, yes(w1.targets.decisionP50)]);
+    rows.push(['W1 decision p99 ≤ bare + 100 ms', `bare ${signed(c.decisionP99DiffMs)}`, yes(w1.targets.decisionP99)]);
+  }
+  const w2 = only.includes('W2') ? got<W2Result>('W2') : undefined;
+  if (w2) {
+    const worst = [...w2.reads].sort((a, b) => (b.latency?.p99 ?? Infinity) - (a.latency?.p99 ?? Infinity))[0];
+    const met = w2.reads.filter((r) => r.targetMet).length;
+    rows.push([
+      'W2 every read p99 < 50 ms',
+      `${met}/${w2.reads.length} reads; worst ${worst?.name} ${ms(worst?.latency?.p99)}`,
+      yes(met === w2.reads.length),
+    ]);
+  }
+  const w3 = only.includes('W3') ? got<W3Result>('W3') : undefined;
+  if (w3) {
+    rows.push([
+      'W3 light changes p99 lateness < 1 s',
+      `yellow ${ms(w3.yellow.recorded?.p99)}, red ${ms(w3.red.recorded?.p99)} (${w3.steps} steps)`,
+      yes(w3.targets.lightChangeP99),
+    ]);
+    rows.push([
+      'W3 none missed',
+      `${w3.yellow.missed + w3.red.missed + w3.supervisionCase.missed} missed`,
+      yes(w3.targets.noneMissed),
+    ]);
+  }
+  const w4 = only.includes('W4') ? got<W4Result>('W4') : undefined;
+  if (w4) rows.push(['W4 < 50 KiB per open application', `${w4.perOpenApplicationKiB} KiB`, yes(w4.targetMet)]);
+  if (rows.length === 0) return;
+  log('\nTargets (issue 13)');
+  log(table(['target', 'this run', 'met'], rows));
+}
+
 let env: BenchEnv | null = null;
 
 async function main(): Promise<number> {
@@ -177,6 +219,7 @@ async function main(): Promise<number> {
 
   machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   for (const print of printers) print();
+  printTargets(results, opts.only);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   const total = (Date.now() - started) / 1000;

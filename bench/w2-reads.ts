@@ -580,7 +580,7 @@ async function readSpecs(run: RunningStack, officerId: string): Promise<ReadSpec
     [officerId],
   );
   const pages = Math.max(1, Math.ceil(Number(count[0]!.n) / 50));
-  const laterPage = Math.max(2, Math.min(40, Math.floor(pages / 2)));
+  const laterPage = Math.min(pages, Math.max(2, Math.min(40, Math.floor(pages / 2))));
   const ids = own.length > 0 ? own.map((r) => r.id) : ['none'];
   const pick = (i: number) => ids[i % ids.length]!;
   return [
