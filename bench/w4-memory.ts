@@ -5,6 +5,7 @@
 // submitted and the worker's CPU has settled, RSS is sampled five times a second apart (median).
 // Per open application = (RSS at the largest size − RSS at the smallest) / (difference in size).
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import { NINE_MATTERS } from '../scripts/faults/load';
 import { BenchEnv, inLanes, launch, launchBody, log, Progress, rssKiB, sleep, table } from './common';
 
@@ -18,6 +19,14 @@ export interface W4Result {
   idleRssMiB: number;
   points: Array<{ open: number; rssMiB: number; samplesKiB: number[]; launchSeconds: number; settleSeconds: number }>;
   perOpenApplicationKiB: number;
+  /** (RSS at the first size − idle RSS) / first size: while every workflow fits the worker's cache. */
+  firstSizePerApplicationKiB: number;
+  /**
+   * The SDK's default sticky cache size on this machine (max(floor((heap limit MiB − 200) × 600 / 1024), 10)
+   * with reuseV8Context), unless the worker sets maxCachedWorkflows itself. Each open application
+   * here holds two workflows (the application's and its first step's).
+   */
+  sdkDefaultMaxCachedWorkflows: number;
   targetMet: boolean;
   notes: string[];
 }
@@ -113,11 +122,25 @@ export async function runW4(env: BenchEnv, opts: W4Options): Promise<W4Result> {
     const last = points[points.length - 1]!;
     const perOpenApplicationKiB =
       Math.round(((median(last.samplesKiB) - median(first.samplesKiB)) / (last.open - first.open)) * 10) / 10;
+    const firstSizePerApplicationKiB = Math.round(((median(first.samplesKiB) - idle) / first.open) * 10) / 10;
+    const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+    const sdkDefaultMaxCachedWorkflows = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+    if (2 * last.open > sdkDefaultMaxCachedWorkflows) {
+      notes.push(
+        `${2 * last.open} workflows are open at ${last.open} applications; the SDK's default sticky cache holds ` +
+          `about ${sdkDefaultMaxCachedWorkflows} here (unless the worker sets maxCachedWorkflows): past it the ` +
+          'worker evicts workflows (and replays them when they next have work), so RSS grows less than the ' +
+          `cost of a cached workflow; while all fit (the first ${first.open}), each application cost ` +
+          `${firstSizePerApplicationKiB} KiB`,
+      );
+    }
     return {
       options: opts,
       idleRssMiB: mib(idle),
       points,
       perOpenApplicationKiB,
+      firstSizePerApplicationKiB,
+      sdkDefaultMaxCachedWorkflows,
       targetMet: perOpenApplicationKiB < 50,
       notes,
     };
@@ -139,6 +162,10 @@ export function printW4(r: W4Result): void {
       ]),
     ),
   );
-  log(`per open application: ${r.perOpenApplicationKiB} KiB (${r.targetMet ? 'meets' : 'MISSES'} the target)`);
+  log(
+    `per open application: ${r.perOpenApplicationKiB} KiB between the first and the last size ` +
+      `(${r.targetMet ? 'meets' : 'MISSES'} the target); ${r.firstSizePerApplicationKiB} KiB each for the first ` +
+      `${r.points[0]?.open} (idle → first size)`,
+  );
   for (const n of r.notes) log(`  note: ${n}`);
 }
