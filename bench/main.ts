@@ -31,7 +31,19 @@ interface Results {
   date: string;
   machine: MachineInfo;
   database: string;
-  workloads: Partial<Record<Workload, { measuredAt: string; seconds: number; result?: unknown; error?: string }>>;
+  /** Each workload with the run it came from (a workload not run keeps its entry from an earlier run). */
+  workloads: Partial<Record<Workload, WorkloadEntry>>;
+}
+
+interface WorkloadEntry {
+  measuredAt: string;
+  seconds: number;
+  gitCommit: string | null;
+  gitDirty: boolean | null;
+  /** 1-, 5- and 15-minute load averages when the workload started and ended. */
+  loadAverage: { start: number[]; end: number[] };
+  result?: unknown;
+  error?: string;
 }
 
 function options() {
@@ -99,6 +111,8 @@ function options() {
     out: values.out,
   };
 }
+
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Today in the machine's local time zone, YYYY-MM-DD. */
 function today(): string {
@@ -186,6 +200,14 @@ async function main(): Promise<number> {
   for (const w of WORKLOADS) {
     if (!opts.only.includes(w)) continue;
     const t0 = Date.now();
+    const loadAtStart = loadAverage();
+    const entry = (): WorkloadEntry => ({
+      measuredAt: new Date().toISOString(),
+      seconds: Math.round((Date.now() - t0) / 1000),
+      gitCommit: machine.gitCommit,
+      gitDirty: machine.gitDirty,
+      loadAverage: { start: loadAtStart, end: loadAverage() },
+    });
     log('');
     try {
       let result: unknown;
@@ -206,25 +228,17 @@ async function main(): Promise<number> {
         printers.push(() => printW4(r));
         result = r;
       }
-      results.workloads[w] = {
-        measuredAt: new Date().toISOString(),
-        seconds: Math.round((Date.now() - t0) / 1000),
-        result,
-      };
+      results.workloads[w] = { ...entry(), result };
     } catch (err) {
       failed = true;
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       log(`${w} FAILED: ${message}`);
-      results.workloads[w] = {
-        measuredAt: new Date().toISOString(),
-        seconds: Math.round((Date.now() - t0) / 1000),
-        error: message,
-      };
+      results.workloads[w] = { ...entry(), error: message };
     }
     log(`${w} took ${Math.round((Date.now() - t0) / 1000)} s`);
   }
 
-  machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  machine.loadAverageAtEnd = loadAverage();
   for (const print of printers) print();
   printTargets(results, opts.only);
   fs.mkdirSync(path.dirname(out), { recursive: true });
