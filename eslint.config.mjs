@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: no Node built-ins, no I/O, no app modules with side effects.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/bare/workflows.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -40,6 +40,8 @@ export class PrivatePostgres {
     readonly binDir: string,
     readonly baseDir: string,
     readonly port: number,
+    /** Server settings (`-c name=value`) over the defaults below, e.g. `{ fsync: 'on' }` for a benchmark. */
+    readonly settings: Record<string, string> = {},
   ) {
     this.socketDir = baseDir;
     this.dataDir = path.join(baseDir, 'data');
@@ -47,11 +49,11 @@ export class PrivatePostgres {
   }
 
   /** initdb and start; throws with the reason when this machine cannot do it. */
-  static async create(port: number): Promise<PrivatePostgres> {
+  static async create(port: number, settings: Record<string, string> = {}): Promise<PrivatePostgres> {
     const bin = findPostgresBin();
     if (!bin) throw new Error('initdb/pg_ctl not found (set PG_BIN to the folder holding them)');
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-pg-'));
-    const pg = new PrivatePostgres(bin, base, port);
+    const pg = new PrivatePostgres(bin, base, port, settings);
     try {
       await pg.dropRootIfNeeded();
       await pg.run('initdb', [
@@ -125,6 +127,7 @@ export class PrivatePostgres {
       '-c max_connections=300',
       // Fault rounds need crash recovery, not disk durability against power loss.
       '-c fsync=off',
+      ...Object.entries(this.settings).map(([name, value]) => `-c ${name}=${value}`),
     ].join(' ');
     await this.run('pg_ctl', ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', '60', '-o', options, 'start']);
     await waitFor('PostgreSQL to accept connections', () => this.ping(), 30_000);

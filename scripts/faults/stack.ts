@@ -24,7 +24,8 @@ export interface StackOptions {
   workers: number;
   apis: number;
   taskQueue: string;
-  workdaySeconds: number;
+  /** The training clock's working day; omitted = the real working-day calendar. */
+  workdaySeconds?: number;
 }
 
 export class Stack {
@@ -41,7 +42,9 @@ export class Stack {
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
     // Nothing of the caller's Temporal or database settings leaks into the round.
     const base = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && k !== 'DATABASE_URL'),
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('TEMPORAL_') && k !== 'DATABASE_URL' && k !== 'WORKDAY_SECONDS',
+      ),
     );
     return {
       ...base,
@@ -52,7 +55,7 @@ export class Stack {
       DEMO_SEED: '1',
       JWT_SECRET: this.jwtSecret,
       LOG_LEVEL: 'warn',
-      WORKDAY_SECONDS: String(this.opts.workdaySeconds),
+      ...(this.opts.workdaySeconds !== undefined ? { WORKDAY_SECONDS: String(this.opts.workdaySeconds) } : {}),
       DATA_DIR: this.opts.dir,
       ...extra,
     };
