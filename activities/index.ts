@@ -5,7 +5,7 @@ import { yellowAfterWorkdays } from '../domain/lights';
 import type { Actor } from '../domain/model';
 import type {
   ApplicationReport,
-  CaseOpening,
+  CaseChange,
   SessionSnapshot,
   StepReport,
   TimelineEvent,
@@ -47,12 +47,23 @@ async function logEvent(
   await enqueueDeliveries(trx, { ...e, eventIsNew, notifications });
 }
 
+/** A ladder's case changes, in the transaction of the report that carries them; each applies once. */
+async function applyCaseChanges(trx: Db, changes: CaseChange[] = []): Promise<void> {
+  for (const c of changes) {
+    if (c.kind === 'open') await supervisionRepo.open(trx, c.opening);
+    else if (c.kind === 'answer') await supervisionRepo.answer(trx, c);
+    else if (c.kind === 'close_step') await supervisionRepo.closeForStep(trx, c);
+    else await supervisionRepo.closeForComplaint(trx, c);
+  }
+}
+
 export function createActivities({ db, workingTime }: ActivityDeps) {
   return {
     /** Writes a step's new state, its timeline event and its notices, once. */
     async projectStep(r: StepReport): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await stepsRepo.applyReport(trx, r);
+        await applyCaseChanges(trx, r.caseChanges);
         await logEvent(trx, {
           eventId: `${r.workflowId}#a${r.snapshot.attempt}#${r.seq}`,
           applicationId: r.applicationId,
@@ -159,28 +170,11 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
       });
     },
 
-    async openCase(c: CaseOpening): Promise<void> {
-      await db.transaction().execute((trx) => supervisionRepo.open(trx, c));
-    },
-
-    async answerCase(a: { caseId: string; answer: string; answeredBy: string; at: string }): Promise<void> {
-      await supervisionRepo.answer(db, a);
-    },
-
-    /** Closes the open cases of a step attempt, or of a complaint. */
-    async closeCases(
-      c:
-        | { stepId: string; attempt: number; outcome: 'decided' | 'cancelled'; at: string }
-        | { complaintId: string; outcome: 'decided' | 'cancelled'; at: string },
-    ): Promise<void> {
-      if ('complaintId' in c) await supervisionRepo.closeForComplaint(db, c);
-      else await supervisionRepo.closeForStep(db, c);
-    },
-
     /** Writes a complaint's new state, its event (permanent record) and its notices, once. */
     async projectComplaint(r: ComplaintReport): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await complaintsRepo.applyReport(trx, r);
+        await applyCaseChanges(trx, r.caseChanges);
         const eventId = `${r.workflowId}#${r.seq}`;
         await complaintsRepo.appendEvent(trx, { eventId, complaintId: r.complaintId, event: r.event });
         await notificationsRepo.add(trx, {

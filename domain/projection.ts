@@ -64,6 +64,8 @@ export interface StepReport {
   snapshot: StepSnapshot;
   event: TimelineEvent;
   notices?: Notice[];
+  /** Supervision cases opened, answered or closed by this transition. */
+  caseChanges?: CaseChange[];
 }
 
 export interface ApplicationReport {
@@ -100,6 +102,16 @@ export interface SessionSnapshot {
   minutes: string | null;
   closedAt: string | null;
 }
+
+/**
+ * What a supervision ladder changed since the last report: written in the same transaction as
+ * the report that follows it (one projection write per transition, never a separate one).
+ */
+export type CaseChange =
+  | { kind: 'open'; opening: CaseOpening }
+  | { kind: 'answer'; caseId: string; answer: string; answeredBy: string; at: string }
+  | { kind: 'close_step'; stepId: string; attempt: number; outcome: 'decided' | 'cancelled'; at: string }
+  | { kind: 'close_complaint'; complaintId: string; outcome: 'decided' | 'cancelled'; at: string };
 
 export interface CaseOpening {
   caseId: string;

@@ -106,6 +106,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       snapshot: { ...state, repliedBy: state.repliedBy && { ...state.repliedBy } },
       event: { type, at: nowIso(), actor: { id: actor.id, displayName: actor.displayName }, detail },
       notices,
+      caseChanges: ladder?.takeChanges() ?? [],
     });
   };
 
@@ -260,7 +261,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       state.repliedBy = { id: actor.id, displayName: actor.displayName };
       state.replyLate = state.overdue || (state.replyDueAt !== null && state.repliedAt > state.replyDueAt);
       // The reply ends the ladder: whatever case is open closes (the department has answered).
-      await ladder?.close('decided', state.repliedAt);
+      ladder?.close('decided', state.repliedAt);
       await report(
         'complaint_replied',
         actor,
@@ -285,7 +286,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       state.closedAt = nowIso();
       state.closedBy = { id: actor.id, displayName: actor.displayName };
       // Closed without waiting for the reply: the ladder has nothing left to chase.
-      if (!replied) await ladder?.close('cancelled', state.closedAt);
+      if (!replied) ladder?.close('cancelled', state.closedAt);
       await report(
         'complaint_closed',
         actor,
@@ -306,7 +307,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     },
     async ({ actor, caseId, answer }) => {
       changing();
-      await ladder!.answer(caseId, answer.trim(), actor.displayName);
+      ladder!.answer(caseId, answer.trim(), actor.displayName);
       await report(
         'supervision_case_answered',
         actor,

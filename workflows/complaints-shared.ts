@@ -4,7 +4,7 @@
 // database row; the workflow carries ids and the rules' inputs.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ComplaintKind, ComplaintPolicy, ComplaintSnapshot } from '../domain/complaints';
-import type { Notice, TimelineEvent } from '../domain/projection';
+import type { CaseChange, Notice, TimelineEvent } from '../domain/projection';
 import type { ActorArgs } from './shared';
 
 export const complaintWorkflowId = (complaintId: string): string => `complaint-${complaintId}`;
@@ -29,6 +29,8 @@ export interface ComplaintReport {
   snapshot: ComplaintSnapshot;
   event: TimelineEvent;
   notices: Notice[];
+  /** Supervision cases opened, answered or closed by this transition. */
+  caseChanges?: CaseChange[];
 }
 
 /** The outcome a complaint workflow returns when it ends. */

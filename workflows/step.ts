@@ -178,6 +178,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       snapshot: { ...state, pause: state.pause && { ...state.pause } },
       event: { type, at: nowIso(), actor: { id: actor.id, displayName: actor.displayName }, detail },
       notices,
+      caseChanges: ladder.takeChanges(),
     });
   };
 
@@ -373,7 +374,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
         state.workdaysUsed = Math.max(0, elapsed - state.pausedWorkdays);
       }
       // Under the lock no case is half-opened here: whatever the ladder opened is closed now.
-      await ladder.close('decided', state.decidedAt);
+      ladder.close('decided', state.decidedAt);
       const type =
         outcome === 'approved' ? 'step_approved' : refusedAcceptance ? 'step_refused_acceptance' : 'step_rejected';
       await report(type, actor, { reason: state.reason, certificateNo: state.certificateNo, overdue: state.overdue }, [
@@ -443,7 +444,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       if (!answer.trim()) fail('InvalidInput', 'answer_required', 'an answer is needed');
     },
     async ({ actor, caseId, answer }) => {
-      await ladder.answer(caseId, answer, actor.displayName);
+      ladder.answer(caseId, answer, actor.displayName);
       await report('supervision_case_answered', actor, { caseId, answer }, [
         toSupervisors('case_answered', { caseId }),
       ]);
@@ -455,7 +456,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     const { reason, actor } = cancelRequest!;
     state.status = 'cancelled';
     state.pause = null;
-    await ladder.close('cancelled', nowIso());
+    ladder.close('cancelled', nowIso());
     await report('step_cancelled', actor, { reason }, [toDepartment('step_cancelled', { reason })]);
   };
 

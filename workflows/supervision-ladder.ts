@@ -1,7 +1,12 @@
 // The supervision ladder (督办) of one step attempt or one complaint: the case opened when the step
 // turns red (or a complaint's reply is late), the next level when a case goes unanswered, and
 // closing whatever is open when the step ends (or the complaint is answered or closed).
+//
+// The ladder writes nothing itself: it records its case changes, and the workflow's next report
+// carries them (`takeChanges`) into the same transaction as the state and the timeline event, so a
+// transition costs one projection write. Every caller reports right after changing the ladder.
 import { caseIdFor, escalates, type OpenCase } from '../domain/supervision';
+import type { CaseChange } from '../domain/projection';
 import { acts } from './common';
 
 /** Whose ladder it is: a step attempt, or a complaint / rectification task. */
@@ -11,6 +16,7 @@ export type LadderSubject =
 
 export class SupervisionLadder {
   private current: OpenCase | null = null;
+  private changes: CaseChange[] = [];
 
   constructor(
     private readonly subject: LadderSubject,
@@ -30,6 +36,13 @@ export class SupervisionLadder {
     return this.current !== null && this.current.caseId === caseId && !this.current.answered;
   }
 
+  /** The case changes since the last call, for the report that follows them. */
+  takeChanges(): CaseChange[] {
+    const taken = this.changes;
+    this.changes = [];
+    return taken;
+  }
+
   /** Opens the case of `level` (closing the previous level as escalated) and returns its id. */
   async open(level: number): Promise<string> {
     const previous = this.current;
@@ -38,17 +51,20 @@ export class SupervisionLadder {
     const s = this.subject;
     const caseId = caseIdFor('complaintId' in s ? s.complaintId : s.stepId, s.attempt, level);
     this.current = { caseId, level, dueAt, answered: false };
-    await acts.openCase({
-      caseId,
-      ...('complaintId' in s
-        ? { stepId: null, applicationId: null, complaintId: s.complaintId }
-        : { stepId: s.stepId, applicationId: s.applicationId }),
-      departmentCode: s.departmentCode,
-      attempt: s.attempt,
-      level,
-      openedAt,
-      dueAt,
-      escalatedFrom: previous?.caseId ?? null,
+    this.changes.push({
+      kind: 'open',
+      opening: {
+        caseId,
+        ...('complaintId' in s
+          ? { stepId: null, applicationId: null, complaintId: s.complaintId }
+          : { stepId: s.stepId, applicationId: s.applicationId }),
+        departmentCode: s.departmentCode,
+        attempt: s.attempt,
+        level,
+        openedAt,
+        dueAt,
+        escalatedFrom: previous?.caseId ?? null,
+      },
     });
     return caseId;
   }
@@ -58,19 +74,19 @@ export class SupervisionLadder {
     return this.open(this.current!.level + 1);
   }
 
-  async answer(caseId: string, answer: string, answeredBy: string): Promise<void> {
+  answer(caseId: string, answer: string, answeredBy: string): void {
     this.current!.answered = true;
-    await acts.answerCase({ caseId, answer, answeredBy, at: new Date().toISOString() });
+    this.changes.push({ kind: 'answer', caseId, answer, answeredBy, at: new Date().toISOString() });
   }
 
   /** Closes whatever case is open, when the step is decided or cancelled (a complaint answered or closed). */
-  async close(outcome: 'decided' | 'cancelled', at: string): Promise<void> {
+  close(outcome: 'decided' | 'cancelled', at: string): void {
     if (!this.current) return;
     const s = this.subject;
-    await acts.closeCases(
+    this.changes.push(
       'complaintId' in s
-        ? { complaintId: s.complaintId, outcome, at }
-        : { stepId: s.stepId, attempt: s.attempt, outcome, at },
+        ? { kind: 'close_complaint', complaintId: s.complaintId, outcome, at }
+        : { kind: 'close_step', stepId: s.stepId, attempt: s.attempt, outcome, at },
     );
   }
 }
