@@ -220,6 +220,21 @@ export async function claimDataDir(dataDir: string, waitForStoppingMs = 20_000):
   };
 }
 
+/** The pid of a live `npm start` that holds DATA_DIR (its claim file), or undefined when none does. */
+export function dataDirHolder(dataDir: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(dataDir, 'start.pid'), 'utf8')) as ClaimFile;
+    return typeof pid === 'number' && pid !== process.pid && isStartProcess(processCommandLine(pid)) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of Temporal dev servers running on this DATA_DIR's state file (without stopping them). */
+export function devServersOn(dataDir: string): number[] {
+  return findDevServers(path.resolve(dataDir), path.resolve(dataDir, 'temporal.sqlite'));
+}
+
 // ---- the dev server ---------------------------------------------------------------------
 
 let setprivPath: string | null | undefined;
