@@ -10,7 +10,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { applicationBody } from '../helpers/fixtures';
+import { createTestDatabase } from '../helpers/database';
 import { ApiClient, eventually } from '../helpers/stack';
+import { seedDemo } from '../../db/seed';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** One working day of the training clock: the accepted 1-day step turns red this long after acceptance. */
@@ -86,12 +88,17 @@ interface ScriptResult {
 }
 
 /** Runs a built script of scripts/backup as `npm run backup|restore` does. */
-function script(name: 'backup' | 'restore', args: string[], dir = dataDir): Promise<ScriptResult> {
+function script(
+  name: 'backup' | 'restore',
+  args: string[],
+  dir = dataDir,
+  extra: Record<string, string> = {},
+): Promise<ScriptResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [path.join(ROOT, `dist/scripts/backup/${name}.js`), ...args],
-      { cwd: ROOT, env: installationEnv(dir) },
+      { cwd: ROOT, env: { ...installationEnv(dir), ...extra } },
       (err, stdout, stderr) => resolve({ code: err ? ((err.code as number | undefined) ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -244,5 +251,51 @@ describe('restore drill', () => {
     }
     expect(backupDirs()).toEqual(kept);
     expect(fs.existsSync(backup)).toBe(false);
+  }, 60_000);
+});
+
+describe('PostgreSQL mode', () => {
+  it('when the application database is PostgreSQL, then pg_dump takes it online and pg_restore puts it back, over existing data only with --force', async () => {
+    const source = await createTestDatabase();
+    const target = await createTestDatabase();
+    const dir = path.join(work, 'pg-data');
+    const to = path.join(work, 'pg-backups');
+    try {
+      await seedDemo(source.db, 'admin');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'jwt-secret'), 'a-secret-of-this-installation');
+      const snapshot = async (db: typeof source.db) => ({
+        users: await db.selectFrom('users').select(['username', 'role']).orderBy('username').execute(),
+        matters: (await db.selectFrom('matters').select('code').orderBy('code').execute()).map((m) => m.code),
+      });
+      const expected = await snapshot(source.db);
+      expect(expected.users.length).toBeGreaterThan(3);
+
+      const made = await script('backup', ['--to', to], dir, { DATABASE_URL: source.url });
+      expect(made.stderr).toBe('');
+      expect(made.code).toBe(0);
+      expect(made.stdout).toContain('Temporal not included');
+      const [name] = fs.readdirSync(to);
+      const manifest = JSON.parse(fs.readFileSync(path.join(to, name!, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({ database: { kind: 'postgres' }, temporal: null, secrets: ['jwt-secret'] });
+
+      // The target database is migrated (not empty): replaced only when told.
+      const restoreDir = path.join(work, 'pg-restored');
+      const refused = await script('restore', [path.join(to, name!)], restoreDir, { DATABASE_URL: target.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('the target already holds data (the database of DATABASE_URL)');
+      expect(await snapshot(target.db)).toEqual({ users: [], matters: [] });
+
+      const restored = await script('restore', [path.join(to, name!), '--force'], restoreDir, {
+        DATABASE_URL: target.url,
+      });
+      expect(restored.stderr).toBe('');
+      expect(restored.code).toBe(0);
+      expect(await snapshot(target.db)).toEqual(expected);
+      expect(fs.readFileSync(path.join(restoreDir, 'jwt-secret'), 'utf8')).toBe('a-secret-of-this-installation');
+    } finally {
+      await source.drop();
+      await target.drop();
+    }
   }, 60_000);
 });
