@@ -23,7 +23,6 @@ import {
   assertStopped,
   BackupError,
   childError,
-  execFileAsync,
   installationFromEnv,
   listFiles,
   MANIFEST,
@@ -31,6 +30,7 @@ import {
   PG_DUMP_FILE,
   PGLITE_DIR,
   run,
+  runPgTool,
   SECRET_FILES,
   sha256File,
   TEMPORAL_FILE,
@@ -144,11 +144,10 @@ async function backupPostgres(databaseUrl: string, target: string): Promise<Mani
     );
   try {
     // One snapshot of the whole database, online; the custom format restores with pg_restore.
-    await execFileAsync('pg_dump', [
+    await runPgTool('pg_dump', databaseUrl, [
       '--format=custom',
       '--no-owner',
       `--file=${path.join(target, PG_DUMP_FILE)}`,
-      databaseUrl,
     ]);
   } catch (err) {
     throw new BackupError(`pg_dump failed: ${childError(err)}`);

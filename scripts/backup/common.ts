@@ -116,6 +116,19 @@ export async function toolMajorVersion(tool: 'pg_dump' | 'pg_restore'): Promise<
   }
 }
 
+/**
+ * Runs pg_dump or pg_restore on DATABASE_URL with its password in PGPASSWORD, not on the command
+ * line (where any user of the machine could read it in the process list).
+ */
+export function runPgTool(tool: 'pg_dump' | 'pg_restore', databaseUrl: string, args: string[]) {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  return execFileAsync(tool, [...args, `--dbname=${url.toString()}`], {
+    env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+  });
+}
+
 /** The message of a failed child process: its stderr, else the error. */
 export function childError(err: unknown): string {
   const stderr = (err as { stderr?: string }).stderr;

@@ -14,13 +14,13 @@ import {
   assertStopped,
   BackupError,
   childError,
-  execFileAsync,
   installationFromEnv,
   knownMigrations,
   MANIFEST,
   MANIFEST_FORMAT,
   PGLITE_DIR,
   run,
+  runPgTool,
   sha256File,
   TEMPORAL_FILE,
   toolMajorVersion,
@@ -149,10 +149,10 @@ async function main(): Promise<void> {
   if (db.kind === 'pglite') {
     fs.cpSync(path.join(from, db.dir), path.join(inst.dataDir, PGLITE_DIR), { recursive: true });
   } else {
-    const args = ['--no-owner', '--exit-on-error', '--single-transaction', `--dbname=${inst.databaseUrl!}`];
+    const args = ['--no-owner', '--exit-on-error', '--single-transaction'];
     if (pg?.tables) args.push('--clean', '--if-exists');
     try {
-      await execFileAsync('pg_restore', [...args, path.join(from, db.file)]);
+      await runPgTool('pg_restore', inst.databaseUrl!, [...args, path.join(from, db.file)]);
     } catch (err) {
       throw new BackupError(`pg_restore failed (the database is unchanged): ${childError(err)}`);
     }
