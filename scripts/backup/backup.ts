@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { Client } from 'pg';
 import { openDatabase } from '../../db/database';
-import { dataDirHolder, devServersOn, processCommandLine } from '../../lib/dev-server';
+import { claimDataDir, dataDirHolder, devServersOn, processCommandLine, type DataDirClaim } from '../../lib/dev-server';
 import {
   assertStopped,
   BackupError,
@@ -72,8 +72,9 @@ async function waitGone(pids: number[], ms: number): Promise<boolean> {
 
 /** Stops the `npm start` holding DATA_DIR (SIGTERM: it drains, stops its dev server, releases the claim). */
 async function stopInstallation(inst: Installation): Promise<number | undefined> {
-  const holder = dataDirHolder(inst.dataDir);
-  if (holder === undefined) return undefined;
+  const claim = dataDirHolder(inst.dataDir);
+  if (claim?.by !== 'npm start') return undefined;
+  const holder = claim.pid;
   console.log(`backup: stopping npm start (pid ${holder}) on ${inst.dataDir}`);
   process.kill(holder, 'SIGTERM');
   if (!(await waitGone([holder], 60_000)))
@@ -173,9 +174,12 @@ async function main(): Promise<void> {
   // PGlite and the dev server's SQLite file are files of a running process: only at rest.
   const atRest = !inst.databaseUrl || hasDevServerState;
   let stopped: number | undefined;
+  let claim: DataDirClaim | undefined;
   if (atRest) {
     if (stop) stopped = await stopInstallation(inst);
     assertStopped(inst, 'backup');
+    // Held while copying: an `npm start` (or a restore) meanwhile refuses instead of writing under us.
+    claim = await claimDataDir(inst.dataDir, 0, 'npm run backup');
   }
 
   const createdAt = new Date();
@@ -240,6 +244,8 @@ async function main(): Promise<void> {
   } catch (err) {
     fs.rmSync(partial, { recursive: true, force: true });
     throw err;
+  } finally {
+    claim?.release();
   }
 }
 

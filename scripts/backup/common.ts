@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { dataDirHolder, devServersOn } from '../../lib/dev-server';
+import { dataDirHolder, devServersOn, StartError } from '../../lib/dev-server';
 import { migrations } from '../../db/migrations';
 
 export const execFileAsync = promisify(execFile);
@@ -94,8 +94,8 @@ export function assertStopped(inst: Installation, what: string): void {
   const holder = dataDirHolder(inst.dataDir);
   if (holder !== undefined)
     throw new BackupError(
-      `npm start (pid ${holder}) is running on DATA_DIR ${inst.dataDir}; stop it first` +
-        (what === 'backup' ? ' or pass --stop to have the backup stop it' : '') +
+      `${holder.by} (pid ${holder.pid}) is running on DATA_DIR ${inst.dataDir}; stop it first` +
+        (what === 'backup' && holder.by === 'npm start' ? ' or pass --stop to have the backup stop it' : '') +
         ` (a ${what} needs the installation at rest)`,
     );
   const servers = devServersOn(inst.dataDir);
@@ -138,9 +138,9 @@ export function childError(err: unknown): string {
 /** Runs `main`, printing a BackupError as one line. */
 export function run(name: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    if (err instanceof BackupError) {
+    if (err instanceof BackupError || err instanceof StartError) {
       console.error(`${name}: ${err.message}`);
-      process.exit(err.exitCode);
+      process.exit(err instanceof BackupError ? err.exitCode : 1);
     }
     console.error(`${name}: failed:`, err);
     process.exit(1);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { claimDataDir } from '../../lib/dev-server';
 import {
   assertStopped,
   BackupError,
@@ -24,6 +25,7 @@ import {
   sha256File,
   TEMPORAL_FILE,
   toolMajorVersion,
+  type Installation,
   type Manifest,
 } from './common';
 
@@ -137,7 +139,18 @@ async function main(): Promise<void> {
   if (existing.length > 0 && !force)
     throw new BackupError(`the target already holds data (${existing.join(', ')}): pass --force to replace it`);
 
-  fs.mkdirSync(inst.dataDir, { recursive: true });
+  // Held while writing: an `npm start` meanwhile refuses instead of opening a half-restored DATA_DIR.
+  const claim = await claimDataDir(inst.dataDir, 0, 'npm run restore');
+  try {
+    await put(from, manifest, inst, inDataDir, pg?.tables ?? 0);
+  } finally {
+    claim.release();
+  }
+  report(from, manifest, inst);
+}
+
+async function put(from: string, manifest: Manifest, inst: Installation, inDataDir: string[], tables: number) {
+  const db = manifest.database;
   if (inDataDir.length > 0) {
     const aside = path.join(inst.dataDir, `replaced-${new Date().toISOString().replace(/[-:]/g, '')}`);
     fs.mkdirSync(aside);
@@ -150,7 +163,7 @@ async function main(): Promise<void> {
     fs.cpSync(path.join(from, db.dir), path.join(inst.dataDir, PGLITE_DIR), { recursive: true });
   } else {
     const args = ['--no-owner', '--exit-on-error', '--single-transaction'];
-    if (pg?.tables) args.push('--clean', '--if-exists');
+    if (tables) args.push('--clean', '--if-exists');
     try {
       await runPgTool('pg_restore', inst.databaseUrl!, [...args, path.join(from, db.file)]);
     } catch (err) {
@@ -168,6 +181,10 @@ async function main(): Promise<void> {
     fs.copyFileSync(path.join(from, s), path.join(inst.dataDir, s));
     fs.chmodSync(path.join(inst.dataDir, s), 0o600);
   }
+}
+
+function report(from: string, manifest: Manifest, inst: Installation) {
+  const db = manifest.database;
   const pending = knownMigrations().filter((m) => m > manifest.schemaVersion).length;
   console.log(`restore: ${from} (made ${manifest.createdAt}, schema ${manifest.schemaVersion}) → ${inst.dataDir}`);
   console.log(

@@ -13,6 +13,7 @@ import { applicationBody } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/database';
 import { ApiClient, eventually } from '../helpers/stack';
 import { seedDemo } from '../../db/seed';
+import { claimDataDir } from '../../lib/dev-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** One working day of the training clock: the accepted 1-day step turns red this long after acceptance. */
@@ -252,6 +253,40 @@ describe('restore drill', () => {
     expect(backupDirs()).toEqual(kept);
     expect(fs.existsSync(backup)).toBe(false);
   }, 60_000);
+});
+
+describe('one process on DATA_DIR', () => {
+  it('when a backup holds DATA_DIR, then a restore and an npm start refuse and name it', async () => {
+    const dir = path.join(work, 'held');
+    fs.mkdirSync(dir, { recursive: true });
+    // A process that looks like a running backup (its command line is what the claim is checked against).
+    const holder = spawn(
+      process.execPath,
+      ['-e', 'setInterval(() => {}, 1000)', path.join(ROOT, 'dist/scripts/backup/backup.js')],
+      { stdio: 'ignore' },
+    );
+    started.push(holder);
+    try {
+      await eventually(
+        async () =>
+          fs.existsSync(`/proc/${holder.pid}/cmdline`) &&
+          fs.readFileSync(`/proc/${holder.pid}/cmdline`, 'utf8').includes('backup.js'),
+        5000,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'start.pid'),
+        JSON.stringify({ pid: holder.pid, state: 'running', by: 'npm run backup' }),
+      );
+      const r = await script('restore', [path.join(work, 'any-backup')], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`npm run backup (pid ${holder.pid}) is running on DATA_DIR ${dir}`);
+      await expect(claimDataDir(dir, 0)).rejects.toThrow(
+        `another npm run backup (pid ${holder.pid}) is using DATA_DIR ${dir}`,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
 });
 
 describe('PostgreSQL mode', () => {
