@@ -170,6 +170,8 @@ export interface DataDirClaim {
 
 interface ClaimFile {
   pid?: number;
+  /** Who holds it: `npm start` (the default), `npm run backup`, `npm run restore`. */
+  by?: string;
   state?: 'running' | 'stopping';
 }
 
@@ -177,7 +179,8 @@ function isStartProcess(cmdline: string[] | undefined): boolean {
   return (
     cmdline !== undefined &&
     cmdline.some((a) => /node/.test(path.basename(a))) &&
-    cmdline.some((a) => /start\.[jt]s$/.test(a))
+    // npm start, or a backup or restore (scripts/backup/), which hold DATA_DIR while they copy it.
+    cmdline.some((a) => /(start|backup[\\/](backup|restore))\.[jt]s$/.test(a))
   );
 }
 
@@ -186,7 +189,11 @@ function isStartProcess(cmdline: string[] | undefined): boolean {
  * processes on one PGlite directory or one SQLite file would corrupt them), waits for one that is
  * stopping, and takes over a claim left by a process that no longer runs (a crash).
  */
-export async function claimDataDir(dataDir: string, waitForStoppingMs = 20_000): Promise<DataDirClaim> {
+export async function claimDataDir(
+  dataDir: string,
+  waitForStoppingMs = 20_000,
+  by = 'npm start',
+): Promise<DataDirClaim> {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'start.pid');
   const read = (): ClaimFile => {
@@ -198,16 +205,16 @@ export async function claimDataDir(dataDir: string, waitForStoppingMs = 20_000):
   };
   const until = Date.now() + waitForStoppingMs;
   for (;;) {
-    const { pid, state } = read();
+    const { pid, state, by: holder } = read();
     if (typeof pid !== 'number' || pid === process.pid || !isStartProcess(processCommandLine(pid))) break;
     if (state !== 'stopping' || Date.now() > until)
       throw new StartError(
-        `another npm start (pid ${pid}) is using DATA_DIR ${dataDir}; stop it or choose another DATA_DIR`,
+        `another ${holder ?? 'npm start'} (pid ${pid}) is using DATA_DIR ${dataDir}; stop it or choose another DATA_DIR`,
       );
     await new Promise((r) => setTimeout(r, 100));
   }
   const write = (state: ClaimFile['state']) =>
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, state, startedAt: new Date().toISOString() }) + '\n');
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, state, by, startedAt: new Date().toISOString() }) + '\n');
   write('running');
   const ours = () => read().pid === process.pid;
   return {
@@ -218,6 +225,23 @@ export async function claimDataDir(dataDir: string, waitForStoppingMs = 20_000):
       if (ours()) fs.rmSync(file, { force: true });
     },
   };
+}
+
+/** The live process that holds DATA_DIR (an `npm start`, a backup or a restore), or undefined when none does. */
+export function dataDirHolder(dataDir: string): { pid: number; by: string } | undefined {
+  try {
+    const { pid, by } = JSON.parse(fs.readFileSync(path.join(dataDir, 'start.pid'), 'utf8')) as ClaimFile;
+    return typeof pid === 'number' && pid !== process.pid && isStartProcess(processCommandLine(pid))
+      ? { pid, by: by ?? 'npm start' }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of Temporal dev servers running on this DATA_DIR's state file (without stopping them). */
+export function devServersOn(dataDir: string): number[] {
+  return findDevServers(path.resolve(dataDir), path.resolve(dataDir, 'temporal.sqlite'));
 }
 
 // ---- the dev server ---------------------------------------------------------------------
