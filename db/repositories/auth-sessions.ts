@@ -77,4 +77,10 @@ export const authSessionsRepo = {
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows);
   },
+
+  /** Sessions that ended (expired) before `before`: their tokens are dead, the rows only take room. */
+  async purgeExpired(db: Db, before: Date): Promise<number> {
+    const r = await db.deleteFrom('auth_sessions').where('expires_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
 };

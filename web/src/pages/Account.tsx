@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { passwordProblems } from '../../../domain/password-policy';
-import { request, type User } from '../api';
+import { request, session, type User } from '../api';
 import { DataTable, ErrorBox, Field, formatTime, useFieldError, useLoad } from '../components';
 import { useSubmit } from '../submit';
 import type { AuditEntry } from '../types';
@@ -164,6 +164,18 @@ export function UserAccountActions(props: {
   const u = props.user;
   const name = u.displayName;
   const toggle = u.disabled ? 'enable' : 'disable';
+  const history = (
+    <button type="button" className="link" aria-expanded={props.historyOpen} onClick={props.onHistory}>
+      {t(props.historyOpen ? 'account.hideHistory' : 'account.history')}
+    </button>
+  );
+  // An admin does not disable or reset their own account (the API refuses it too).
+  if (u.id === session.user?.id)
+    return (
+      <span className="row-actions" data-user={u.username}>
+        {history}
+      </span>
+    );
   return (
     <span className="row-actions" data-user={u.username}>
       <button
@@ -234,9 +246,7 @@ export function UserAccountActions(props: {
       >
         {t('account.revokeAll')}
       </button>
-      <button type="button" className="link" aria-expanded={props.historyOpen} onClick={props.onHistory}>
-        {t(props.historyOpen ? 'account.hideHistory' : 'account.history')}
-      </button>
+      {history}
       {submit.dialog}
     </span>
   );
@@ -281,7 +291,7 @@ export function TemporaryPassword(props: {
 }) {
   const { t } = useTranslation();
   return (
-    <div className="card notice" role="status" data-temporary-password>
+    <div className="card notice temporary-password" role="status" data-temporary-password>
       {props.reset.temporaryPassword ? (
         <p>
           {props.reset.username} · {t('account.temporaryPassword')}{' '}
@@ -337,7 +347,7 @@ export function AuditPage() {
       <AdminTabs />
       <p className="muted">{t('account.auditIntro')}</p>
       <form
-        className="filters"
+        className="filters audit-filters"
         onSubmit={(e) => {
           e.preventDefault();
           setPage(1);
