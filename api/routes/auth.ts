@@ -99,9 +99,11 @@ export const authRoutes = [
     access: 'user',
     scope: scopes.self,
     duringPasswordChange: true,
-    handler: async ({ res, deps: { db }, user }) => {
-      await authSessionsRepo.revoke(db, user.id, (user as Authenticated).sessionId);
-      res.status(204).end();
+    // Answers with a body (not 204) so an Idempotency-Key is settled like every other write's.
+    handler: async ({ deps: { db }, user }) => {
+      const sessionId = (user as Authenticated).sessionId;
+      await authSessionsRepo.revoke(db, user.id, sessionId);
+      return { signedOut: true, sessionId };
     },
   }),
   defineRoute({

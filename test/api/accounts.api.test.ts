@@ -193,7 +193,9 @@ describe('when a session is ended', () => {
     const u = await newUser();
     const a = await clientOf(u.username, u.password);
     const b = await clientOf(u.username, u.password);
-    expect((await a.post('/api/auth/logout')).status).toBe(204);
+    const out = await a.post('/api/auth/logout', {}, { 'Idempotency-Key': `logout-${u.id}` });
+    expect(out.status).toBe(200);
+    expect(out.body.signedOut).toBe(true);
     const after = await a.get('/api/me');
     expect(after.status).toBe(401);
     expect(after.body.error.reason).toBe('session_revoked');

@@ -95,6 +95,15 @@ describe('accounts in the web UI', () => {
     await confirm(admin);
     await resultText(admin, '已停用');
     await row.locator('text=已停用').waitFor();
+    // The disabled user is told so at sign-in (after the right password).
+    const officer = await (
+      await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Europe/London' })
+    ).newPage();
+    await officer.goto(`${stack.baseUrl}/login`);
+    await officer.fill('input[name=username]', 'officer');
+    await officer.fill('input[name=password]', 'demo1234');
+    await officer.click('button[type=submit]');
+    await officer.waitForSelector('text=该账号已被停用');
     await row.locator('button', { hasText: '登录记录' }).click();
     const history = admin.locator('[data-history=officer]');
     await history.locator('text=密码错误').waitFor();
