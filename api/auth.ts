@@ -1,5 +1,6 @@
 // Tokens and the signed-in user. Signed JWTs (HS256) carry the user id; the authorization
-// middleware re-reads the user on each request so a disabled account takes effect at once.
+// middleware re-reads the user and the token's session (`jti`) on each request, so a disabled
+// account or a revoked session takes effect at once.
 import type { Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Actor, Role } from '../domain/model';
@@ -12,6 +13,8 @@ export interface UserView {
   displayName: string;
   role: Role;
   departmentCode: string | null;
+  /** After an admin's password reset: every route but changing it (and /api/me, sign-out) answers 403. */
+  mustChangePassword: boolean;
 }
 
 export const toUserView = (u: UserRow): UserView => ({
@@ -20,12 +23,15 @@ export const toUserView = (u: UserRow): UserView => ({
   displayName: u.display_name,
   role: u.role,
   departmentCode: u.department_code,
+  mustChangePassword: u.must_change_password,
 });
 
-export function signToken(user: UserView, secret: string, ttlSeconds: number): string {
+/** A token naming the user and its sign-in session (`jti`, a row of auth_sessions). */
+export function signToken(user: UserView, secret: string, ttlSeconds: number, sessionId: string): string {
   return jwt.sign({ role: user.role, dept: user.departmentCode }, secret, {
     algorithm: 'HS256',
     subject: user.id,
+    jwtid: sessionId,
     expiresIn: ttlSeconds,
   });
 }
@@ -38,5 +44,12 @@ export function currentUser(res: Response): UserView {
 }
 
 export function asActor(user: UserView): Actor {
-  return { ...user };
+  // Only who acted travels into workflows (not session ids or account flags).
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    departmentCode: user.departmentCode,
+  };
 }

@@ -1,47 +1,96 @@
 // Authentication and the role check of one route, mounted from its declaration
-// (api/routes/define.ts): public routes pass, every other route needs a valid token of an active
-// user and, unless any user may call it, one of the roles it names. Scoping beyond the role is
-// the route's declared scope (api/access.ts).
+// (api/routes/define.ts): public routes pass, every other route needs a valid token of a live
+// sign-in session of an active user and, unless any user may call it, one of the roles it names.
+// Scoping beyond the role is the route's declared scope (api/access.ts).
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Kysely } from 'kysely';
 import type { Role } from '../domain/model';
-import { usersRepo } from '../db/repositories/users';
+import { authSessionsRepo } from '../db/repositories/auth-sessions';
 import type { Database } from '../db/schema';
 import { toUserView, type UserView } from './auth';
-import { forbidden, HttpError } from './errors';
+import { HttpError } from './errors';
 
 /** Who may call a route: anyone, any signed-in user, or the roles named. */
 export type Access = 'public' | 'user' | readonly Role[];
 
-const unauthenticated = (message: string) => new HttpError(401, 'unauthenticated', message);
+/** Why a token was refused (error.reason of the 401). */
+export type AuthRefusal =
+  'token_missing' | 'token_invalid' | 'session_expired' | 'session_revoked' | 'account_disabled' | 'account_unknown';
 
-/** The active user a signed token names; 401 for a bad or expired token or a disabled account. */
-export async function authenticate(token: string, db: Kysely<Database>, secret: string): Promise<UserView> {
-  let subject: string | undefined;
-  try {
-    const payload = jwt.verify(token, secret, { algorithms: ['HS256'] });
-    subject = typeof payload === 'object' ? payload.sub : undefined;
-  } catch {
-    throw unauthenticated('the token is invalid or has expired; sign in again');
-  }
-  const user = subject ? await usersRepo.findById(db, subject) : undefined;
-  if (!user || user.disabled) throw unauthenticated('the account no longer exists or is disabled');
-  return toUserView(user);
+export const unauthenticated = (reason: AuthRefusal, message: string) =>
+  new HttpError(401, 'unauthenticated', message, undefined, {}, { reason, params: {} });
+
+/** The signed-in user and the id of the session their token belongs to. */
+export interface Authenticated extends UserView {
+  sessionId: string;
 }
 
-export function authorize(access: Access, db: Kysely<Database>, secret: string): RequestHandler {
+/**
+ * The active user of a live session a signed token names: one lookup by the session's primary
+ * key joined to the user's. 401 with a reason for a bad or expired token, an expired or revoked
+ * session, or a disabled account.
+ */
+export async function authenticate(token: string, db: Kysely<Database>, secret: string): Promise<Authenticated> {
+  let subject: string | undefined;
+  let sessionId: string | undefined;
+  try {
+    const payload = jwt.verify(token, secret, { algorithms: ['HS256'] });
+    if (typeof payload === 'object') {
+      subject = payload.sub;
+      sessionId = payload.jti;
+    }
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError)
+      throw unauthenticated('session_expired', 'the session has expired; sign in again');
+    throw unauthenticated('token_invalid', 'the token is invalid; sign in again');
+  }
+  if (!subject || !sessionId) throw unauthenticated('token_invalid', 'the token names no session; sign in again');
+  const row = await authSessionsRepo.findWithUser(db, sessionId);
+  if (!row || row.id !== subject)
+    throw unauthenticated('account_unknown', 'the session or its account no longer exists');
+  if (row.disabled) throw unauthenticated('account_disabled', 'the account is disabled');
+  if (row.s_revoked_at)
+    throw unauthenticated('session_revoked', 'the session was signed out or revoked; sign in again');
+  if (row.s_expires_at.getTime() <= Date.now())
+    throw unauthenticated('session_expired', 'the session has expired; sign in again');
+  return { ...toUserView(row), sessionId };
+}
+
+/**
+ * `duringPasswordChange`: the route stays open to a user who must change their password (the
+ * change itself, /api/me, signing out); every other route answers 403 password_change_required.
+ */
+export function authorize(
+  access: Access,
+  db: Kysely<Database>,
+  secret: string,
+  options: { duringPasswordChange?: boolean } = {},
+): RequestHandler {
   return async (req, res, next) => {
     if (access === 'public') return next();
 
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer '))
-      throw unauthenticated('sign in first: Authorization: Bearer <token> is missing');
+      throw unauthenticated('token_missing', 'sign in first: Authorization: Bearer <token> is missing');
     const user = await authenticate(header.slice(7), db, secret);
     res.locals.user = user;
 
+    if (user.mustChangePassword && !options.duringPasswordChange) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        'change your password first',
+        undefined,
+        {},
+        {
+          reason: 'password_change_required',
+          params: {},
+        },
+      );
+    }
     if (access !== 'user' && !access.includes(user.role)) {
-      throw forbidden(`this action is for: ${access.join(', ')}`);
+      throw new HttpError(403, 'forbidden', `this action is for: ${access.join(', ')}`);
     }
     next();
   };

@@ -6,6 +6,7 @@
 // rows with a lease (api/delivery/dispatcher.ts), a purge deletes what is old.
 import { applicationsRepo } from '../db/repositories/applications';
 import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
+import { authSessionsRepo } from '../db/repositories/auth-sessions';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
 import { channelsFrom } from './delivery/channels';
 import { DeliveryDispatcher } from './delivery/dispatcher';
@@ -108,6 +109,10 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
     // A failed-sign-in window that has ended locks nothing any more.
     every(deps, 'purging ended sign-in lockout windows', PURGE_EVERY_MS, () =>
       loginFailuresRepo.purgeExpired(deps.db, new Date(Date.now() - deps.config.loginLockoutSeconds * 1000)),
+    ),
+    // Sign-in sessions expired for 30 days are gone from "my sessions" (the sign-in history stays).
+    every(deps, 'purging expired sign-in sessions', PURGE_EVERY_MS, () =>
+      authSessionsRepo.purgeExpired(deps.db, new Date(Date.now() - 30 * 86_400_000)),
     ),
   ];
   return {

@@ -79,7 +79,7 @@ export function createCodecRouter(deps: Pick<AppDeps, 'db' | 'config'>): Router 
     const token = header?.startsWith('Bearer ') ? header.slice(7) : cookie(req, CODEC_COOKIE);
     if (!token) throw new HttpError(401, 'unauthenticated', 'sign in as a supervisor or admin to read payloads');
     const user = await authenticate(token, deps.db, deps.config.jwtSecret);
-    if (!READERS.has(user.role)) throw forbidden('payloads are for supervisors and admins');
+    if (!READERS.has(user.role) || user.mustChangePassword) throw forbidden('payloads are for supervisors and admins');
     const parsed = CodecBody.safeParse(req.body);
     if (!parsed.success) {
       throw badRequest(

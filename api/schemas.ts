@@ -4,11 +4,30 @@ import { creditCodeProblem, creditCodeProblemKind } from '../domain/credit-code'
 import { CODE_PATTERN, normalizePhone, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
 import { CASE_TYPES, ROLES } from '../domain/model';
 import { EXTENSION_MAX_WORKDAYS } from '../domain/step-rules';
+import { PASSWORD_MAX_LENGTH, PASSWORD_RULE_MESSAGES, passwordProblems } from '../domain/password-policy';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const code = z
   .string()
   .regex(CODE_PATTERN, 'must be 2-40 upper-case letters, digits or dashes, starting with a letter');
+
+/** The password policy (domain/password-policy.ts) as zod issues on `path`: code custom, params.problem = the rule. */
+export function passwordIssues(
+  ctx: z.RefinementCtx,
+  password: string,
+  path: string[],
+  username?: string,
+  sameAsCurrent = false,
+): void {
+  for (const p of passwordProblems(password, { username, sameAsCurrent })) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: PASSWORD_RULE_MESSAGES[p.rule],
+      params: { problem: p.rule, ...p.params },
+    });
+  }
+}
 
 export const LoginBody = z.strictObject({ username: text(64), password: z.string().min(1).max(200) });
 
@@ -17,7 +36,7 @@ export const CreateUserBody = z
     username: z
       .string()
       .regex(/^[a-z][a-z0-9._-]{2,31}$/, 'must be 3-32 lower-case letters, digits, dots, dashes or underscores'),
-    password: z.string().min(8, 'at least 8 characters').max(200),
+    password: z.string().max(PASSWORD_MAX_LENGTH),
     displayName: text(64),
     role: z.enum(ROLES),
     departmentCode: code.optional(),
@@ -25,7 +44,8 @@ export const CreateUserBody = z
   .refine((u) => (u.role === 'staff') === (u.departmentCode !== undefined), {
     path: ['departmentCode'],
     message: 'staff need a department; other roles have none',
-  });
+  })
+  .superRefine((u, ctx) => passwordIssues(ctx, u.password, ['password'], u.username));
 
 export const DepartmentBody = z.strictObject({ code, name: text(100) });
 
@@ -195,3 +215,30 @@ export const CalendarQuery = z.strictObject({ year: z.coerce.number().int().min(
 export const MonthlyStatsQuery = z.strictObject({ months: z.coerce.number().int().min(1).max(24).default(6) });
 export const StatsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
 export const SessionIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'malformed id') });
+
+// Accounts: a user's own password, sessions, the admin's account actions and the audit log filters.
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH),
+  newPassword: z.string().max(PASSWORD_MAX_LENGTH),
+});
+export const AuthSessionIdParams = z.object({ id: z.string().uuid('must be a session id') });
+export const PageQuery = z.strictObject({ ...Pagination });
+
+const auditTime = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    message: 'must be a date (YYYY-MM-DD) or an ISO date-time',
+  });
+export const AuditQuery = z
+  .strictObject({
+    ...Pagination,
+    actor: z.string().trim().min(1).max(64).optional(),
+    action: z.string().trim().min(1).max(64).optional(),
+    target: z.string().trim().min(1).max(200).optional(),
+    from: auditTime.optional(),
+    to: auditTime.optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    path: ['to'],
+    message: 'must not be before from',
+  });

@@ -30,6 +30,8 @@ export interface UsersTable {
   notify_by: Generated<NotifyBy>;
   /** Every notification up to this id counts as read (mark all read); later ones by notification_reads. */
   notices_read_through: Generated<number>;
+  /** Set by an admin's password reset: every route but changing it and /api/me answers 403 until changed. */
+  must_change_password: Generated<boolean>;
 }
 
 export interface MattersTable {
@@ -405,6 +407,8 @@ export interface Database {
   complaints: ComplaintsTable;
   complaint_events: ComplaintEventsTable;
   ratings: RatingsTable;
+  auth_sessions: AuthSessionsTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -422,3 +426,28 @@ export type DeliveryRow = Selectable<DeliveriesTable>;
 export type ComplaintRow = Selectable<ComplaintsTable>;
 export type ComplaintEventRow = Selectable<ComplaintEventsTable>;
 export type RatingRow = Selectable<RatingsTable>;
+
+/** One sign-in session per issued token (its `jti`): expires with the token, can be revoked earlier. */
+export interface AuthSessionsTable {
+  id: string;
+  user_id: string;
+  issued_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  user_agent: string | null;
+  address: string | null;
+}
+
+/** Every sign-in attempt, success or failure (never the password). */
+export interface SignInAttemptsTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  username: string;
+  user_id: string | null;
+  succeeded: boolean;
+  reason: string | null;
+  address: string | null;
+  user_agent: string | null;
+}
+
+export type AuthSessionRow = Selectable<AuthSessionsTable>;

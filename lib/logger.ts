@@ -1,5 +1,8 @@
 import pino, { type Logger } from 'pino';
 
+/** Fields that hold a secret, wherever they appear (up to two levels down): never logged. */
+const SECRET_FIELDS = ['password', 'currentPassword', 'newPassword', 'temporaryPassword', 'token'];
+
 /** JSON logs; secrets never reach them (authorization headers and passwords are redacted). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -10,10 +13,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.authorization',
           'req.headers.cookie',
           'req.query.password',
-          'password',
-          '*.password',
-          'token',
-          '*.token',
+          // The sign-in answer sets the codec cookie, which carries the token.
+          'res.headers["set-cookie"]',
+          ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
         ],
         censor: '[redacted]',
       },

@@ -1,5 +1,5 @@
 // Password hashes: scrypt (Node's built-in), stored as scrypt$N$r$p$salt$hash.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -31,3 +31,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash that never verifies, compared against when the user does not exist (same timing). */
 export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEYLEN).toString('base64url')}`;
+
+const TEMPORARY_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A random temporary password (12 characters, no look-alikes such as 0/O and 1/l, letters and digits). */
+export function temporaryPassword(): string {
+  for (;;) {
+    const p = Array.from({ length: 12 }, () => TEMPORARY_ALPHABET[randomInt(TEMPORARY_ALPHABET.length)]).join('');
+    if (/[a-zA-Z]/.test(p) && /\d/.test(p)) return p;
+  }
+}

@@ -48,6 +48,8 @@ export interface RouteSpec {
   success: number;
   /** Accepts an Idempotency-Key header (documented; the idempotency middleware runs on every write). */
   idempotent?: boolean;
+  /** Open to a user who must change their password (after an admin's reset); other routes answer 403. */
+  duringPasswordChange?: boolean;
 }
 
 export interface RouteDeclaration<P, Q, B, R> extends Omit<RouteSpec, 'scope' | 'params' | 'query' | 'body'> {
@@ -114,7 +116,7 @@ export function mountRoutes(routes: readonly AnyRoute[], deps: AppDeps): Router 
   for (const route of routes) {
     router[route.method](
       route.path,
-      authorize(route.access, deps.db, deps.config.jwtSecret),
+      authorize(route.access, deps.db, deps.config.jwtSecret, { duringPasswordChange: route.duringPasswordChange }),
       route.access === 'public' && route.idempotent ? anonymousIdempotent : idempotent,
       validate({ params: route.params, query: route.query, body: route.body }),
       resolveScope(route, deps),

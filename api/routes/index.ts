@@ -20,6 +20,7 @@ import { stepRoutes } from './steps';
 import { supervisionRoutes } from './supervision';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
+import { accountRoutes } from './accounts';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...systemRoutes,
@@ -39,6 +40,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...deliveryRoutes,
   ...complaintRoutes,
   ...ratingRoutes,
+  ...accountRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

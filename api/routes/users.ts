@@ -8,8 +8,15 @@ import { hashPassword } from '../../lib/passwords';
 import { scopes } from '../access';
 import { toUserView } from '../auth';
 import { badRequest, conflict } from '../errors';
-import { CreateUserBody, InboxQuery } from '../schemas';
+import { AuditQuery, CreateUserBody } from '../schemas';
 import { defineRoute } from './define';
+
+/** A filter bound: a date alone is a whole day in Beijing time (`to` includes it), a date-time is exact. */
+const auditBound = (v: string, end: boolean): Date => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(v);
+  const start = new Date(`${v}T00:00:00+08:00`);
+  return end ? new Date(start.getTime() + 86_400_000) : start;
+};
 
 export const userRoutes = [
   defineRoute({
@@ -19,9 +26,15 @@ export const userRoutes = [
     tag: 'admin',
     access: ['admin'],
     scope: scopes.none,
-    query: InboxQuery,
+    query: AuditQuery,
     handler: async ({ deps, query }) => {
-      const rows = await auditRepo.list(deps.db, query.pageSize, (query.page - 1) * query.pageSize);
+      const rows = await auditRepo.list(deps.db, query.pageSize, (query.page - 1) * query.pageSize, {
+        actor: query.actor,
+        action: query.action,
+        target: query.target,
+        from: query.from ? auditBound(query.from, false) : undefined,
+        to: query.to ? auditBound(query.to, true) : undefined,
+      });
       return rows.map((r) => ({
         id: r.id,
         at: r.at.toISOString(),
@@ -56,7 +69,12 @@ export const userRoutes = [
     access: ['admin'],
     scope: scopes.none,
     handler: async ({ deps }) =>
-      (await usersRepo.list(deps.db)).map((u) => ({ ...toUserView(u), email: u.email, notifyBy: u.notify_by })),
+      (await usersRepo.list(deps.db)).map((u) => ({
+        ...toUserView(u),
+        email: u.email,
+        notifyBy: u.notify_by,
+        disabled: u.disabled,
+      })),
   }),
 
   defineRoute({

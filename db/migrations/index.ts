@@ -16,6 +16,8 @@ import * as m0015 from './2026_11_30_0015_notification_reads';
 import * as m0016 from './2026_11_30_0016_ratings';
 import * as m0017 from './2026_11_30_0017_complaints';
 import * as m0019 from './2026_11_30_0019_read_path_indexes';
+import * as m0020 from './2026_11_30_0020_accounts';
+import * as m0021 from './2026_11_30_0021_audit_filters';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0016_ratings': m0016,
   '2026_11_30_0017_complaints': m0017,
   '2026_11_30_0019_read_path_indexes': m0019,
+  '2026_11_30_0020_accounts': m0020,
+  '2026_11_30_0021_audit_filters': m0021,
 };

@@ -21,7 +21,20 @@ export const auditRepo = {
       })
       .execute();
   },
-  list(db: Db, limit: number, offset: number) {
-    return db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  /** Newest first, filtered: actor (user id or name, exact), action (exact), target (contains), time range. */
+  list(
+    db: Db,
+    limit: number,
+    offset: number,
+    filter: { actor?: string; action?: string; target?: string; from?: Date; to?: Date } = {},
+  ) {
+    let q = db.selectFrom('audit_log').selectAll();
+    const { actor, action, target, from, to } = filter;
+    if (actor) q = q.where((eb) => eb.or([eb('actor_id', '=', actor), eb('actor_name', '=', actor)]));
+    if (action) q = q.where('action', '=', action);
+    if (target) q = q.where('target', 'ilike', `%${target.replace(/[\\%_]/g, '\\$&')}%`);
+    if (from) q = q.where('at', '>=', from);
+    if (to) q = q.where('at', '<', to);
+    return q.orderBy('id', 'desc').limit(limit).offset(offset).execute();
   },
 };

@@ -48,6 +48,24 @@ export const usersRepo = {
       .orderBy('display_name')
       .execute();
   },
+  /** Disables or enables the user unless already so; returns the user, or undefined when nothing changed. */
+  setDisabled(db: Db, id: string, disabled: boolean): Promise<UserRow | undefined> {
+    return db
+      .updateTable('users')
+      .set({ disabled })
+      .where('id', '=', id)
+      .where('disabled', '=', !disabled)
+      .returningAll()
+      .executeTakeFirst();
+  },
+  /** A new password hash; `mustChange` after an admin's reset, cleared when the user sets their own. */
+  async setPassword(db: Db, id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: mustChange })
+      .where('id', '=', id)
+      .execute();
+  },
   list(db: Db): Promise<UserRow[]> {
     return db.selectFrom('users').selectAll().orderBy('username').execute();
   },

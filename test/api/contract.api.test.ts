@@ -22,6 +22,8 @@ let appId: string;
 let stepId: string;
 let sessionId: string;
 let userId: string;
+/** The account the admin's account actions (disable, reset, revoke) act on: not one of the callers. */
+let accountId: string;
 let caseNo: string;
 let queryPassword: string;
 let complaintNo: string;
@@ -40,6 +42,13 @@ beforeAll(async () => {
   expect(second.status).toBe(201);
   userId = second.body.id;
   as['officer.two'] = await ApiClient.login(stack.baseUrl, 'officer.two', 'password-2');
+  const account = await as.admin!.post('/api/users', {
+    username: 'account.target',
+    password: 'password-3',
+    displayName: '账号操作对象',
+    role: 'cashier',
+  });
+  accountId = account.body.id;
   const created = await as.officer!.post('/api/applications', applicationBody(['PROJECT-FILING']));
   appId = created.body.id;
   stepId = created.body.steps[0].id;
@@ -82,11 +91,13 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
           ? stepId
           : spec.path.startsWith('/api/supervision')
             ? `${stepId}-A1-L1`
-            : spec.path.startsWith('/api/users')
-              ? userId
-              : spec.path.startsWith('/api/complaints')
-                ? complaintNo
-                : appId,
+            : /^\/api\/users\/:id\/(disable|enable|reset-password|sessions|sign-ins)/.test(spec.path)
+              ? accountId
+              : spec.path.startsWith('/api/users')
+                ? userId
+                : spec.path.startsWith('/api/complaints')
+                  ? complaintNo
+                  : appId,
     )
     .replace(':no', complaintNo)
     .replace(':code', 'PROJECT-FILING')
@@ -146,6 +157,8 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/complaints/:id/assign': { departmentCode: 'DRC', replyWorkdays: 5 },
     'post /api/complaints/:id/reply': { reply: '答复' },
     'post /api/complaints/:id/close': { upheld: false, conclusion: '不属实' },
+    // A wrong current password: the route is reached and refuses (400), nobody's password changes.
+    'post /api/me/password': { currentPassword: 'not-the-password-1', newPassword: 'another-pass-2' },
   };
   return { path, body: bodies[`${spec.method} ${spec.path}`] ?? (spec.body ? {} : undefined) };
 }
@@ -224,9 +237,16 @@ describe('authorization matrix (from the route declarations)', () => {
   it('when every route is called as every role, then only the allowed combinations pass, denials are 401/403 and nothing is a 5xx', async () => {
     const failures: string[] = [];
     let cases = 0;
-    // Reads first, writes after, destructive last, so earlier cases find the fixtures intact.
+    // Reads first, writes after, destructive last and signing out at the very end (it ends each
+    // caller's session), so earlier cases find the fixtures and the sessions intact.
     const order = (s: RouteSpec) =>
-      s.method === 'get' ? 0 : s.path.endsWith('/withdraw') || s.method === 'delete' ? 2 : 1;
+      s.path === '/api/auth/logout'
+        ? 3
+        : s.method === 'get'
+          ? 0
+          : s.path.endsWith('/withdraw') || s.method === 'delete'
+            ? 2
+            : 1;
     for (const spec of [...ROUTES].sort((a, b) => order(a) - order(b))) {
       for (const caller of CALLERS) {
         const { path, body } = example(spec);
@@ -245,6 +265,10 @@ describe('authorization matrix (from the route declarations)', () => {
           );
       }
     }
+    // Signing out ended every caller's session: the later tests sign in again.
+    expect((await as.officer!.get('/api/me')).body.error.reason).toBe('session_revoked');
+    for (const u of Object.keys(as))
+      as[u] = await ApiClient.login(stack.baseUrl, u, u === 'officer.two' ? 'password-2' : 'demo1234');
     console.log(`authorization matrix: ${cases} route × caller cases`);
     expect(failures).toEqual([]);
     expect(cases).toBe(ROUTES.length * CALLERS.length);

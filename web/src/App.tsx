@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
-import { session, type User } from './api';
+import { request, session, type User } from './api';
 import { switchLanguageToUser, toggleLanguage } from './i18n';
 import type { Messages } from './locales/zh-CN';
 import { AdminPage } from './pages/Admin';
@@ -23,6 +23,7 @@ import { UnreadBadge } from './UnreadBadge';
 import { ComplaintsPage } from './pages/Complaints';
 import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint';
 import { RatingPage } from './pages/PublicRating';
+import { AuditPage, ChangePasswordPage, MySessionsPage } from './pages/Account';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -58,6 +59,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/admin/catalog', 'nav.catalog'],
     ['/admin/departments', 'nav.departments'],
     ['/admin/users', 'nav.users'],
+    ['/admin/audit', 'nav.audit'],
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
     ['/complaints', 'nav.complaints'],
@@ -69,10 +71,16 @@ export function App() {
   const [user, setUser] = useState<User | null>(session.user);
   const navigate = useNavigate();
   const signOut = () => {
+    // Ends the session on the server too (its token stops working at once); the page signs out either way.
+    if (user) void request('post', '/api/auth/logout').catch(() => undefined);
     session.clear();
     setUser(null);
     switchLanguageToUser(null);
     void navigate('/login');
+  };
+  const changed = (u: User) => {
+    session.updateUser(u);
+    setUser(u);
   };
   // A 401 on any request (token expired or revoked) signs the user out of the page, not only of storage.
   useEffect(
@@ -121,6 +129,8 @@ export function App() {
               <span>
                 {user.displayName} · {t(`roles.${user.role}`)}
               </span>
+              <NavLink to="/me/password">{t('nav.changePassword')}</NavLink>
+              <NavLink to="/me/sessions">{t('nav.mySessions')}</NavLink>
               <button type="button" onClick={signOut}>
                 {t('app.signOut')}
               </button>
@@ -146,13 +156,23 @@ export function App() {
                   onLogin={(u) => {
                     switchLanguageToUser(u.id);
                     setUser(u);
-                    void navigate(HOME[u.role]);
+                    void navigate(u.mustChangePassword ? '/me/password' : HOME[u.role]);
                   }}
                 />
               }
             />
-            {user && (
+            {user?.mustChangePassword && (
               <>
+                {/* After an admin's reset, the password change is the only page until it is done. */}
+                <Route path="/me/password" element={<ChangePasswordPage user={user} onChanged={changed} />} />
+                <Route path="*" element={<Navigate to="/me/password" replace />} />
+              </>
+            )}
+            {user && !user.mustChangePassword && (
+              <>
+                <Route path="/me/password" element={<ChangePasswordPage user={user} onChanged={changed} />} />
+                <Route path="/me/sessions" element={<MySessionsPage />} />
+                <Route path="/admin/audit" element={<AuditPage />} />
                 <Route path="/applications" element={<ApplicationsPage />} />
                 <Route path="/applications/new" element={<NewApplicationPage />} />
                 <Route path="/applications/:id" element={<ApplicationPage user={user} />} />

@@ -65,6 +65,10 @@ export const session = {
     sessionStorage.setItem(TOKEN, token);
     sessionStorage.setItem(USER, JSON.stringify(user));
   },
+  /** The stored user after a change of their own account (a password change clears mustChangePassword). */
+  updateUser(user: User) {
+    sessionStorage.setItem(USER, JSON.stringify(user));
+  },
   clear() {
     sessionStorage.removeItem(TOKEN);
     sessionStorage.removeItem(USER);

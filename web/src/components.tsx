@@ -11,6 +11,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import type { PasswordRule } from '../../domain/password-policy';
 import { ApiError, request, type ApiErrorDetail } from './api';
 import zhCN from './locales/zh-CN';
 import type { Department, Light, Matter, Role } from './types';
@@ -284,6 +285,12 @@ export function detailText(t: TFunction, d: ApiErrorDetail): string {
     case 'custom':
       if (last === 'creditCode' && typeof p.problem === 'string')
         return t(`validation.creditCode_${p.problem as 'length' | 'alphabet' | 'check'}`);
+      // The password policy (domain/password-policy.ts) and the current password's check.
+      if (/^(password|newPassword|currentPassword)$/.test(last) && typeof p.problem === 'string')
+        return t(`validation.password_${p.problem as PasswordRule | 'wrong_password'}`, {
+          n: p.minimum ?? p.maximum ?? '',
+        });
+      if (p.problem === 'own_account') return t('reasons.own_account');
       if (last === 'reason') return t('validation.reasonRequired');
       if (last === 'promisedLimitDays') return t('validation.promisedOverStatutory');
       if (last === 'departmentCode') return t('validation.staffDepartment');

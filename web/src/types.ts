@@ -19,6 +19,8 @@ export interface User {
   displayName: string;
   role: Role;
   departmentCode: string | null;
+  /** After an admin's password reset: the UI shows only the password change until it is done. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -307,8 +309,40 @@ export interface RatingAnswer {
 }
 
 /** The answer of each route the UI reads, by `METHOD path template`; others answer `unknown`. */
+/** A sign-in session of the signed-in user (one per token). */
+export interface AuthSession {
+  id: string;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  live: boolean;
+  current: boolean;
+  userAgent: string | null;
+  address: string | null;
+}
+
+/** One sign-in attempt of a user (the admin's sign-in history). */
+export interface SignInAttempt {
+  id: number;
+  at: string;
+  succeeded: boolean;
+  reason: string | null;
+  address: string | null;
+  userAgent: string | null;
+}
+
+/** One row of the administrative audit log. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: { id: string; displayName: string };
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
 export interface Answers {
-  'POST /api/auth/login': { token: string; user: User };
+  'POST /api/auth/login': { token: string; user: User; mustChangePassword: boolean };
   'GET /api/applications': { items: Application[]; total: number };
   'POST /api/applications': Application;
   'GET /api/applications/{id}': Application;
@@ -344,7 +378,7 @@ export interface Answers {
   'GET /api/stats/departments': DepartmentStats[];
   'GET /api/stats/monthly': MonthlyStats[];
   'GET /api/calendar': CalendarAnswer;
-  'GET /api/users': User[];
+  'GET /api/users': Array<User & { disabled: boolean }>;
   'GET /api/notifications': Notification[];
   'GET /api/applications/{id}/documents': DocumentView[];
   'GET /api/public/progress': PublicProgress;
@@ -358,6 +392,21 @@ export interface Answers {
   'POST /api/public/complaints': { complaintNo: string; password: string };
   'GET /api/public/complaints/{no}': PublicComplaint;
   'GET /api/complaints': { items: Complaint[]; total: number };
+  'GET /api/me': User;
+  'POST /api/me/password': User;
+  'GET /api/me/sessions': AuthSession[];
+  'POST /api/me/sessions/{id}/revoke': AuthSession;
+  'POST /api/users/{id}/disable': User & { disabled: boolean };
+  'POST /api/users/{id}/enable': User & { disabled: boolean };
+  'POST /api/users/{id}/reset-password': {
+    userId: string;
+    username: string;
+    temporaryPassword: string | null;
+    mustChangePassword: boolean;
+  };
+  'POST /api/users/{id}/sessions/revoke': { revoked: number };
+  'GET /api/users/{id}/sign-ins': SignInAttempt[];
+  'GET /api/audit': AuditEntry[];
   'GET /api/complaints/{id}': ComplaintDetail;
   'POST /api/complaints/{id}/assign': Complaint;
   'POST /api/complaints/{id}/reply': Complaint;

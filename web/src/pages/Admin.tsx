@@ -16,6 +16,7 @@ export function AdminTabs() {
       <NavLink to="/admin/catalog">{t('admin.catalog')}</NavLink>
       <NavLink to="/admin/departments">{t('admin.departments')}</NavLink>
       <NavLink to="/admin/users">{t('nav.users')}</NavLink>
+      <NavLink to="/admin/audit">{t('nav.audit')}</NavLink>
     </nav>
   );
 }

@@ -17,6 +17,7 @@ import {
 import { useSubmit } from '../submit';
 import type { Matter, Role } from '../types';
 import { AdminTabs } from './Admin';
+import { SignInHistory, TemporaryPassword, UserAccountActions } from './Account';
 
 const ROLES: Role[] = ['officer', 'staff', 'supervisor', 'cashier', 'admin'];
 const CASE_TYPES: Array<Matter['caseType']> = ['immediate', 'promised', 'joint'];
@@ -340,10 +341,14 @@ export function UsersPage() {
   const departments = useDepartments();
   const users = useLoad(() => request('get', '/api/users'), []);
   const err = useFieldError(submit.error);
+  const [reset, setReset] = useState<{ username: string; temporaryPassword: string | null }>();
+  const [historyOf, setHistoryOf] = useState<string>();
+  const shownHistory = users.data?.find((u) => u.id === historyOf);
   return (
     <section>
       <h1>{t('nav.users')}</h1>
       <AdminTabs />
+      {reset && <TemporaryPassword reset={reset} onDismiss={() => setReset(undefined)} />}
       <DataTable
         className="responsive"
         rows={users.error && !users.data ? [] : users.data}
@@ -356,8 +361,22 @@ export function UsersPage() {
             header: t('fields.department'),
             cell: (u) => (u.departmentCode ? departments.name(u.departmentCode) : '—'),
           },
+          { header: t('account.accountState'), cell: (u) => t(u.disabled ? 'account.disabled' : 'account.active') },
+          {
+            header: '',
+            cell: (u) => (
+              <UserAccountActions
+                user={u}
+                onChanged={users.reload}
+                onReset={setReset}
+                historyOpen={historyOf === u.id}
+                onHistory={() => setHistoryOf(historyOf === u.id ? undefined : u.id)}
+              />
+            ),
+          },
         ]}
       />
+      {shownHistory && <SignInHistory user={shownHistory} />}
       <div className="form card">
         <h2>{t('admin.createUser')}</h2>
         <Field label={t('login.username')} hint={t('admin.usernameHint')} error={err('username')}>

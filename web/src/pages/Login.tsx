@@ -18,7 +18,9 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
       session.set(r.token, r.user);
       onLogin(r.user);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('login.failed') : err);
+      // A disabled account is told as such (only after the right password); any other 401 stays vague.
+      const vague = err instanceof ApiError && err.status === 401 && err.body.reason !== 'account_disabled';
+      setError(vague ? t('login.failed') : err);
     } finally {
       setPending(false);
     }
