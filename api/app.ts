@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { createDocsRouter } from './openapi';
 import { redactUrl } from '../lib/logger';
 import { projectRoot } from '../lib/paths';
+import { currentSpan, currentTraceId } from '../lib/tracing';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
 import { createCodecRouter } from './codec';
@@ -27,7 +28,14 @@ export function createApp(deps: AppDeps): Express {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
         res.setHeader('X-Request-Id', id);
+        // The request id links the log line and the trace: on the server span as an attribute,
+        // and the trace id on the log line (customProps below).
+        currentSpan()?.setAttribute('http.request_id', id);
         return id;
+      },
+      customProps: () => {
+        const traceId = currentTraceId();
+        return traceId ? { traceId } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       // GET /api/public/progress carries the query password in its query string.
