@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createDocsRouter } from './openapi';
 import { redactUrl } from '../lib/logger';
@@ -14,13 +13,15 @@ import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
 import { createCodecRouter } from './codec';
 import { createMetrics } from './metrics';
-import { createApiRouter } from './routes';
+import { createAnonymousRateLimit } from './rate-limit';
+import { createApiRouter, ROUTES } from './routes';
+import { securityHeaders } from './security-headers';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createMetrics(deps);
   app.use(metrics.timing);
   app.get('/metrics', metrics.endpoint);
+  // Anonymous endpoints, limited per address before any body is read (shared by every replica).
+  app.use(createAnonymousRateLimit(deps, ROUTES));
   app.use(express.json({ limit: '1mb', strict: true }));
   // Every declared route (api/routes/index.ts), each behind authentication and access,
   // idempotency, validation and its scope, as its declaration names them.
