@@ -4,22 +4,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createDocsRouter } from './openapi';
 import { redactUrl } from '../lib/logger';
 import { projectRoot } from '../lib/paths';
+import { currentSpan, currentTraceId } from '../lib/tracing';
 import type { AppDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
 import { createCodecRouter } from './codec';
 import { createMetrics } from './metrics';
-import { createApiRouter } from './routes';
+import { createAnonymousRateLimit } from './rate-limit';
+import { createApiRouter, ROUTES } from './routes';
+import { securityHeaders } from './security-headers';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -27,7 +29,14 @@ export function createApp(deps: AppDeps): Express {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
         res.setHeader('X-Request-Id', id);
+        // The request id links the log line and the trace: on the server span as an attribute,
+        // and the trace id on the log line (customProps below).
+        currentSpan()?.setAttribute('http.request_id', id);
         return id;
+      },
+      customProps: () => {
+        const traceId = currentTraceId();
+        return traceId ? { traceId } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       // GET /api/public/progress carries the query password in its query string.
@@ -39,6 +48,8 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createMetrics(deps);
   app.use(metrics.timing);
   app.get('/metrics', metrics.endpoint);
+  // Anonymous endpoints, limited per address before any body is read (shared by every replica).
+  app.use(createAnonymousRateLimit(deps, ROUTES));
   app.use(express.json({ limit: '1mb', strict: true }));
   // Every declared route (api/routes/index.ts), each behind authentication and access,
   // idempotency, validation and its scope, as its declaration names them.

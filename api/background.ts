@@ -108,7 +108,19 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
     every(deps, 'issuing documents', ISSUE_DOCUMENTS_EVERY_MS, () => issueDocuments(deps)),
     // A failed-sign-in window that has ended locks nothing any more.
     every(deps, 'purging ended sign-in lockout windows', PURGE_EVERY_MS, () =>
-      loginFailuresRepo.purgeExpired(deps.db, new Date(Date.now() - deps.config.loginLockoutSeconds * 1000)),
+      loginFailuresRepo.purgeExpired(
+        deps.db,
+        // The longest window kept in the table: lockouts, public lookups, anonymous rate counters.
+        new Date(
+          Date.now() -
+            Math.max(
+              deps.config.loginLockoutSeconds,
+              deps.config.publicLookupLimit.windowSeconds,
+              deps.config.anonymousRateLimit.windowSeconds,
+            ) *
+              1000,
+        ),
+      ),
     ),
     // Sign-in sessions expired for 30 days are gone from "my sessions" (the sign-in history stays).
     every(deps, 'purging expired sign-in sessions', PURGE_EVERY_MS, () =>

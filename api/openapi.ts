@@ -174,7 +174,7 @@ export function createDocsRouter(): Router {
     res
       .type('application/javascript')
       .send(
-        "window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true }); };",
+        "window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null }); };",
       );
   });
   router.use('/docs', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json'))));

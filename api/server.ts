@@ -4,6 +4,7 @@
 // Temporal and database connections; the process exits. A request still running after 8 s is
 // answered 503 with Retry-After (its Idempotency-Key freed for the retry); a hard exit after 9 s
 // is the backstop.
+import { startTracing, stopTracing, tracingClientInterceptors } from '../lib/tracing';
 import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { Client, Connection } from '@temporalio/client';
@@ -23,13 +24,19 @@ const DRAIN_ANSWER_BY_MS = 8_000;
 const DRAIN_BACKSTOP_MS = 9_000;
 
 async function main(): Promise<void> {
+  startTracing('joint-approval-api');
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL (the embedded database is for npm start)');
   const db = await openDatabase({ databaseUrl: config.databaseUrl });
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await Connection.connect(connectionOptions);
-  const temporal = new Client({ connection, namespace, dataConverter: dataConverterFor(config.payloadKeys) });
+  const temporal = new Client({
+    connection,
+    namespace,
+    dataConverter: dataConverterFor(config.payloadKeys),
+    interceptors: tracingClientInterceptors(),
+  });
   const deps: AppDeps = { config, db: db.db, temporal, log };
 
   let draining = false;
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
     await Promise.all([closed, jobs.stop()]);
     await connection.close();
     await db.close();
+    await stopTracing().catch(() => undefined);
     log.info({ ms: Date.now() - started }, 'drained; exiting');
     process.exit(0);
   };

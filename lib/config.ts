@@ -73,6 +73,9 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /** Requests per address and route to each anonymous endpoint in a window (api/rate-limit.ts). */
+  ANON_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
+  ANON_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   /** The center's name as printed on its documents. */
   CENTER_NAME: z.string().trim().min(2).max(60).default('根河市政务服务中心'),
   /** Where the public reaches the web UI (the QR code on the acceptance notice); default this API's own origin. */
@@ -156,6 +159,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
   readonly publicLookupLimit: AttemptLimit;
+  /** Requests per address and route to an anonymous endpoint in a window (ANON_RATE_LIMIT_*). */
+  readonly anonymousRateLimit: { readonly max: number; readonly windowSeconds: number };
   /** The center's name on its documents (CENTER_NAME). */
   readonly centerName: string;
   /** The public web UI's origin, without a trailing slash (PUBLIC_BASE_URL, else http://localhost:PORT). */
@@ -242,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
       windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,
     }),
+    anonymousRateLimit: Object.freeze({ max: e.ANON_RATE_LIMIT_MAX, windowSeconds: e.ANON_RATE_LIMIT_WINDOW_SECONDS }),
     centerName: e.CENTER_NAME,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     complaints: Object.freeze({

@@ -4,6 +4,7 @@
 // Start-up is quick on a restart: `scripts/build-if-changed.js` skips builds whose sources did
 // not change, the dev server and the database come up in parallel, and whatever a crash left
 // behind (a dev server still holding its ports, a stale claim on DATA_DIR) is cleared first.
+import { startTracing, stopTracing, tracingClientInterceptors } from '../lib/tracing';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
@@ -71,6 +72,7 @@ function readyBanner(config: Config, seconds: number, devServer: DevServer | und
 }
 
 async function main(): Promise<void> {
+  startTracing('joint-approval');
   let config: Config;
   try {
     config = loadConfig({ DEMO_SEED: '1', ...process.env });
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     await db?.close().catch(() => undefined);
     await devServer?.stop().catch(() => undefined);
     claim?.release();
+    await stopTracing().catch(() => undefined);
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void shutdown(0));
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
       connection: clientConnection,
       namespace,
       dataConverter: dataConverterFor(config.payloadKeys),
+      interceptors: tracingClientInterceptors(),
     });
     const deps = { config, db: handle.db, temporal, log };
     const app = createApp(deps);

@@ -2,6 +2,7 @@
 // SIGTERM or SIGINT drains: the worker stops polling, finishes the tasks it holds, then the
 // Temporal and database connections close and the process exits. A hard exit after 9 s is the
 // backstop (orchestrators send SIGKILL at 10 s).
+import { startTracing, stopTracing } from '../lib/tracing';
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../db/database';
 import { loadConfig } from '../lib/config';
@@ -13,6 +14,7 @@ import { createWorker } from './worker';
 const DRAIN_BACKSTOP_MS = 9_000;
 
 async function main(): Promise<void> {
+  startTracing('joint-approval-worker');
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   installTemporalRuntime(config);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await db.close();
+    await stopTracing().catch(() => undefined);
   }
   log.info(stoppedAt === undefined ? {} : { ms: Date.now() - stoppedAt }, 'worker stopped; exiting');
   process.exit(0);

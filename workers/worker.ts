@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import { createWorkingTimeSource } from '../lib/working-time';
 import type { Database } from '../db/schema';
 import { dataConverterFor, type PayloadKeys } from '../lib/payload-codec';
+import { tracingWorkerOptions } from '../lib/tracing';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -27,5 +28,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     // On SIGTERM, activities in flight get this long to finish before they are told to cancel
     // (the process exits within 10 s; a projection takes milliseconds).
     shutdownGraceTime: '7 seconds',
+    // OpenTelemetry interceptors and the workflow span sink, only when tracing is on (lib/tracing.ts).
+    ...tracingWorkerOptions(),
   });
 }

@@ -11,6 +11,7 @@ import { prepareDatabase } from '../../api/bootstrap';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { dataConverterFor } from '../../lib/payload-codec';
+import { tracingClientInterceptors } from '../../lib/tracing';
 import { createWorker } from '../../workers/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createDevServerEnv } from './temporal';
@@ -50,6 +51,7 @@ export async function startStack(overrides: Partial<Config> = {}): Promise<Stack
     connection: env.connection,
     namespace: env.namespace ?? 'default',
     dataConverter: dataConverterFor(config.payloadKeys),
+    interceptors: tracingClientInterceptors(),
   });
   const app = createApp({ config, db: db.db, temporal: client, log });
   const server: Server = await new Promise((resolve) => {
