@@ -32,10 +32,18 @@ export const metricsRepo = {
       .execute();
   },
 
-  /** Work written but not yet carried out: launches whose workflow has not started yet. */
+  /**
+   * Work written but not yet carried out, per outbox: launches whose workflow has not started,
+   * notification deliveries not yet sent (pending or in flight), events whose documents are not
+   * yet issued. Each count is served by a partial or small index.
+   */
   async outboxBacklog(db: Kysely<Database>): Promise<Array<{ outbox: string; n: number }>> {
     const { rows } = await sql<{ outbox: string; n: string }>`
-      select 'launch' as outbox, count(*) as n from applications where workflow_started_at is null`.execute(db);
+      select 'launch' as outbox, count(*) as n from applications where workflow_started_at is null
+      union all
+      select 'deliveries', count(*) from deliveries where status in ('pending', 'sending')
+      union all
+      select 'documents', count(*) from document_queue`.execute(db);
     return rows.map((r) => ({ outbox: r.outbox, n: Number(r.n) }));
   },
 };

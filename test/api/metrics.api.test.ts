@@ -47,6 +47,8 @@ it('when requests were served and a review is open, then /metrics shows their du
   expect(sample(text, 'joint_approval_open_steps', 'department="DRC",light="green"')).toBe(1);
   expect(sample(text, 'joint_approval_applications', 'status="in_progress"')).toBe(1);
   expect(sample(text, 'joint_approval_outbox_backlog', 'outbox="launch"')).toBe(0);
+  expect(sample(text, 'joint_approval_outbox_backlog', 'outbox="deliveries"')).toBeGreaterThanOrEqual(0);
+  expect(sample(text, 'joint_approval_outbox_backlog', 'outbox="documents"')).toBeGreaterThanOrEqual(0);
   expect(text).toContain('# TYPE joint_approval_open_supervision_cases gauge');
   expect(text).toContain('process_resident_memory_bytes');
 });
