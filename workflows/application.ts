@@ -20,12 +20,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
-import { Mutex } from 'async-mutex';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, SessionSnapshot } from '../domain/projection';
-import { acts, fail, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   applicationStateQuery,
@@ -63,7 +62,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   let seq = carried?.seq ?? 0;
   /** Bumped when a session closes, so the main loop looks at completion again. */
   let version = 0;
-  const lock = new Mutex();
+  const { lock, exclusive, onUpdate, noCheck } = lockedChanges();
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
 
   const nextSeq = () => ++seq;
@@ -74,14 +73,6 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     params,
   });
   const isFinal = () => state.status === 'withdrawn' || state.status === 'completed';
-
-  /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
-  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
-    lock.runExclusive(async () => {
-      check();
-      return change();
-    });
-  const noCheck = () => undefined;
 
   /** Reports the application's status and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
@@ -281,18 +272,6 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       fail('Conflict', 'application_not_active', `cannot ${what}: the application is ${status}`, { status });
     }
   };
-
-  /** An Update checked by its validator and again under the lock. */
-  const onUpdate = <R, A>(def: UpdateDefinition<R, [A]>, check: (a: A) => void, change: (a: A) => Promise<R>) =>
-    setHandler(
-      def,
-      (args: A) =>
-        exclusive(
-          () => check(args),
-          () => change(args),
-        ),
-      { validator: check },
-    );
 
   // The first steps start (or a carried run handles what the previous run handed over) before any
   // Update: the lock is taken before the handlers exist, and an Update delivered with the start

@@ -1,5 +1,7 @@
 // What both workflows share: the activity proxy, the system as actor, and validator refusals.
-import { ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/model';
 import type { Refusal } from '../domain/step-rules';
@@ -44,4 +46,30 @@ export function refuse(refusal: Refusal): never {
 /** Refuses with a code of this workflow's own (the step rules have theirs in domain/step-rules.ts). */
 export function fail(kind: Refusal['kind'], code: string, message: string, params: Refusal['params'] = {}): never {
   refuse({ kind, code, message, params });
+}
+
+/**
+ * The one lock each workflow runs its state changes under. `exclusive(check, change)` runs a change
+ * alone after repeating its check (the state may have moved while it waited for the lock);
+ * `onUpdate(def, check, change)` registers an Update whose validator and locked handler use the
+ * same check, so two conflicting actions give one winner and a refusal for the other.
+ */
+export function lockedChanges() {
+  const lock = new Mutex();
+  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
+    lock.runExclusive(async () => {
+      check();
+      return change();
+    });
+  const onUpdate = <R, A>(def: UpdateDefinition<R, [A]>, check: (a: A) => void, change: (a: A) => Promise<R>) =>
+    setHandler(
+      def,
+      (args: A) =>
+        exclusive(
+          () => check(args),
+          () => change(args),
+        ),
+      { validator: check },
+    );
+  return { lock, exclusive, onUpdate, noCheck: (): void => undefined };
 }

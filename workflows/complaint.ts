@@ -10,7 +10,6 @@
 // one winner. Personal data never enters here: the workflow holds ids, dates and the office's words.
 import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { Mutex } from 'async-mutex';
 import {
   complaintInputRefusal,
   complaintRefusal,
@@ -23,7 +22,7 @@ import {
 import type { Actor } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice } from '../domain/projection';
-import { acts, fail, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, refuse, SYSTEM, type Who } from './common';
 import {
   answerComplaintCaseUpdate,
   assignComplaintUpdate,
@@ -67,14 +66,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   let seq = 0;
   /** Bumped on every change so the timer loop plans again. */
   let ticks = 0;
-  const lock = new Mutex();
-
-  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
-    lock.runExclusive(async () => {
-      check();
-      return change();
-    });
-  const noCheck = () => undefined;
+  const { exclusive, onUpdate: onLockedUpdate, noCheck } = lockedChanges();
 
   // --- notices (codes with parameters; the reader's UI words them) -----------------------------
   const about = (extra: NoticeParams = {}): NoticeParams => ({
@@ -200,18 +192,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     check: (a: A) => void,
     change: (a: A) => Promise<void>,
   ) =>
-    setHandler(
-      def,
-      (args: A) =>
-        exclusive(
-          () => check(args),
-          async () => {
-            await change(args);
-            return { ...state };
-          },
-        ),
-      { validator: check },
-    );
+    onLockedUpdate(def, check, async (args: A) => {
+      await change(args);
+      return { ...state };
+    });
 
   // The first report is made under the lock before any handler exists: an Update delivered with
   // the workflow's start waits for it.

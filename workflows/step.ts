@@ -16,7 +16,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { Mutex } from 'async-mutex';
 import { stepLight } from '../domain/lights';
 import type { Actor } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
@@ -31,7 +30,7 @@ import {
   type StepFacts,
 } from '../domain/step-rules';
 import { nextStepTimer, type StepTimerKind } from '../domain/step-timers';
-import { acts, fail, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, refuse, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   acceptUpdate,
@@ -96,15 +95,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   let seq = 0;
   /** Bumped on every change so the timer loop plans again. */
   let version = 0;
-  const lock = new Mutex();
-
-  /** Runs a state change alone; `check` is the validator's check, repeated under the lock. */
-  const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
-    lock.runExclusive(async () => {
-      check();
-      return change();
-    });
-  const noCheck = () => undefined;
+  const { exclusive, onUpdate: onLockedUpdate, noCheck } = lockedChanges();
 
   const isOpen = () => isOpenStep(state.status);
   const about = (extra: NoticeParams = {}): NoticeParams => ({
@@ -233,18 +224,10 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     check: (a: A) => void,
     change: (a: A) => Promise<void>,
   ) =>
-    setHandler(
-      def,
-      (args: A) =>
-        exclusive(
-          () => check(args),
-          async () => {
-            await change(args);
-            return { ...state };
-          },
-        ),
-      { validator: check },
-    );
+    onLockedUpdate(def, check, async (args: A) => {
+      await change(args);
+      return { ...state };
+    });
 
   // The submission is reported first: the lock is taken before any handler exists, so an Update
   // delivered with the workflow's start (handlers run as soon as they are registered) waits for it.
