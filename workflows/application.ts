@@ -24,7 +24,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, SessionSnapshot } from '../domain/projection';
-import { acts, fail, lockedChanges, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, readModelWriter, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   applicationStateQuery,
@@ -74,10 +74,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   });
   const isFinal = () => state.status === 'withdrawn' || state.status === 'completed';
 
+  const project = readModelWriter();
   /** Reports the application's status and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
     upsertSearchAttributes([{ key: SearchAttr.applicationStatus, value: state.status }]);
-    await acts.projectApplication({
+    await project(acts.projectApplication, {
       workflowId,
       seq: nextSeq(),
       applicationId: input.applicationId,
@@ -94,7 +95,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     detail: Record<string, unknown>,
     notices: Notice[] = [],
   ) => {
-    await acts.projectSession({
+    await project(acts.projectSession, {
       workflowId,
       seq: nextSeq(),
       applicationId: input.applicationId,
@@ -229,7 +230,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (progress.get(result.matterCode) !== 'running' || attempts.get(result.matterCode) !== result.attempt) continue;
       progress.set(result.matterCode, result.outcome);
       if (result.outcome === 'failed') {
-        await acts.markStepFailed({
+        await project(acts.markStepFailed, {
           workflowId,
           seq: nextSeq(),
           applicationId: input.applicationId,
@@ -322,7 +323,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           const blocked = [...progress].filter(([, p]) => p === 'blocked').map(([m]) => m);
           for (const matter of blocked) progress.set(matter, 'cancelled');
           if (blocked.length > 0) {
-            await acts.cancelBlockedSteps({
+            await project(acts.cancelBlockedSteps, {
               workflowId,
               seq: nextSeq(),
               applicationId: input.applicationId,

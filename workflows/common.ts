@@ -1,6 +1,6 @@
 // What both workflows share: the activity proxy, the system as actor, and validator refusals.
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/model';
@@ -13,7 +13,8 @@ import { FailureType } from './shared';
  * with no round trip through the Temporal server to schedule it and none to report it. That is
  * Temporal's own guidance for sub-second work, and it takes two or three server round trips off
  * every human action (bench/ W1 measures it). If the worker dies mid-activity, the workflow task
- * times out and the next worker runs it again: the writes are idempotent.
+ * times out and the next worker runs it again: the writes are idempotent. A write to the read model
+ * waits for `afterCommit()` first (below), so it never records what the history does not hold.
  */
 export const acts = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -72,4 +73,38 @@ export function lockedChanges() {
       { validator: check },
     );
   return { lock, exclusive, onUpdate, noCheck: (): void => undefined };
+}
+
+/**
+ * Resolves in a later workflow task than the one calling it, once the calling task is in the history.
+ *
+ * A local activity runs inside the workflow task that schedules it. If that task is lost (the worker
+ * and the Temporal server killed together), an Update it was handling is lost with it, while the
+ * activity's write stands: the read model would show a decision the engine never took, and the
+ * event that really comes next would find its sequence number taken (the fault suite's round (c)
+ * caught exactly that: one approval twice in a timeline, an overdue light lost). So every write
+ * to the read model is computed in one task and made in the next, from state the history already
+ * holds, as a regular activity would be: a 1 ms timer ends the task. Writes computed in the same
+ * task share one timer.
+ */
+function commitBarrier(): () => Promise<void> {
+  let pending: { task: number; done: Promise<void> } | null = null;
+  return () => {
+    // The history length is fixed for the whole of a workflow task and grows with the next one.
+    const task = workflowInfo().historyLength;
+    if (pending?.task !== task) pending = { task, done: sleep(1) };
+    return pending.done;
+  };
+}
+
+/**
+ * Each workflow's one way to write to the read model: `project(acts.projectStep, report)` takes the
+ * report as it stands now and writes it once this workflow task is in the history.
+ */
+export function readModelWriter() {
+  const afterCommit = commitBarrier();
+  return async <A>(write: (args: A) => Promise<void>, args: A): Promise<void> => {
+    await afterCommit();
+    await write(args);
+  };
 }
