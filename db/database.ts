@@ -35,7 +35,15 @@ export async function openDatabase(opts: {
   const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGliteDialect } = require('kysely-pglite-dialect') as typeof import('kysely-pglite-dialect');
-  const pglite = opts.inMemory ? new PGlite() : new PGlite(path.join(opts.dataDir ?? './.data', 'pglite'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as {
+    pg_trgm: import('@electric-sql/pglite').Extension;
+  };
+  // pg_trgm serves the applications' search index (migration 0050), as on PostgreSQL.
+  const options = { extensions: { pg_trgm } };
+  const pglite = opts.inMemory
+    ? new PGlite(options)
+    : new PGlite(path.join(opts.dataDir ?? './.data', 'pglite'), options);
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -4,6 +4,7 @@
 // the cashier's day, the published holidays, the engine's links for the supervision office, and
 // phone numbers typed with spaces and dashes.
 import { creditCode, applicationBody } from '../helpers/fixtures';
+import { DEFAULT_CLOCK_POLICY } from '../../workflows/shared';
 import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -15,7 +16,9 @@ let cashier: ApiClient;
 let admin: ApiClient;
 
 beforeAll(async () => {
-  stack = await startStack({ workdaySeconds: 2 });
+  // A case's answer is due in 10 working days (20 s), not 1: the test answers the first level, and a
+  // busy machine must not let it escalate first.
+  stack = await startStack({ workdaySeconds: 2, clockPolicy: { ...DEFAULT_CLOCK_POLICY, caseResponseDays: 10 } });
   [officer, drc, eeb, supervisor, cashier, admin] = await Promise.all([
     ApiClient.login(stack.baseUrl, 'officer'),
     ApiClient.login(stack.baseUrl, 'staff.drc'),
