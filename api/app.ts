@@ -20,7 +20,7 @@ import { securityHeaders } from './security-headers';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(securityHeaders());
   app.use(
     pinoHttp({

@@ -36,7 +36,7 @@ const toWire = (p: Payload) => ({
 });
 
 /** The cookie's value from a Cookie header (no cookie parser needed for one name). */
-function cookie(req: Request, name: string): string | undefined {
+export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
     if (k === name) return decodeURIComponent(v.join('='));

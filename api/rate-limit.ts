@@ -3,21 +3,21 @@
 // OpenAPI document; not /healthz) and the Temporal UI's codec endpoint when called without
 // credentials. Counted per client address and route in PostgreSQL (the table of failed attempts,
 // under `rate:` keys), so every API replica shares one count; a fixed window starts at the first
-// request. Over the limit: 429 with Retry-After. A request carrying a validly signed token is not
-// anonymous and is not counted (its user is limited by what their role may do, not by address).
+// request. Over the limit: 429 with Retry-After. A request carrying the token of a live session is
+// not anonymous and is not counted (its user is limited by what their role may do, not by address).
 //
 // Configured by ANON_RATE_LIMIT_MAX requests per ANON_RATE_LIMIT_WINDOW_SECONDS (lib/config.ts).
 // Behind a reverse proxy the address is the one the proxy reports (app's `trust proxy`).
 import { Router, type Request } from 'express';
 import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Store } from 'express-rate-limit';
-import jwt from 'jsonwebtoken';
 import type { Kysely } from 'kysely';
 import { rateCountersRepo } from '../db/repositories/rate-counters';
 import type { Database } from '../db/schema';
 import type { AppDeps } from './deps';
 import { HttpError } from './errors';
 import type { RouteSpec } from './routes/define';
-import { CODEC_COOKIE } from './codec';
+import { authenticate } from './authorize';
+import { CODEC_COOKIE, cookie } from './codec';
 
 /** An express-rate-limit store over PostgreSQL: shared by every replica on the database. */
 export class PostgresRateLimitStore implements Store {
@@ -44,23 +44,32 @@ export class PostgresRateLimitStore implements Store {
 /** Routes never limited: the orchestrator's health probe. */
 const UNLIMITED = new Set(['/healthz']);
 
-function hasValidToken(req: Request, secret: string): boolean {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return false;
+/**
+ * Whether the request carries the token of a live session (signed, not expired or revoked, its
+ * account enabled): only such a request is not anonymous. A token that is merely well signed
+ * (of a disabled account, a revoked session) or any codec cookie counts like no token at all.
+ */
+async function signedIn(token: string | undefined, deps: AppDeps): Promise<boolean> {
+  if (!token) return false;
   try {
-    jwt.verify(header.slice(7), secret, { algorithms: ['HS256'] });
+    await authenticate(token, deps.db, deps.config.jwtSecret);
     return true;
   } catch {
     return false;
   }
 }
 
+const bearer = (req: Request): string | undefined => {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+};
+
 export function createAnonymousRateLimit(
   deps: AppDeps,
   routes: readonly Pick<RouteSpec, 'method' | 'path' | 'access'>[],
 ): Router {
   const { max, windowSeconds } = deps.config.anonymousRateLimit;
-  const limiter = (name: string, signedIn: (req: Request) => boolean) =>
+  const limiter = (name: string, notAnonymous: (req: Request) => Promise<boolean>) =>
     rateLimit({
       windowMs: windowSeconds * 1000,
       limit: max,
@@ -68,7 +77,7 @@ export function createAnonymousRateLimit(
       legacyHeaders: false,
       store: new PostgresRateLimitStore(deps.db, windowSeconds),
       keyGenerator: (req) => `${name} ${ipKeyGenerator(req.ip ?? 'unknown')}`,
-      skip: signedIn,
+      skip: notAnonymous,
       handler: (req, _res, next) => {
         const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
@@ -79,7 +88,7 @@ export function createAnonymousRateLimit(
         );
       },
     });
-  const withToken = (req: Request) => hasValidToken(req, deps.config.jwtSecret);
+  const withToken = (req: Request) => signedIn(bearer(req), deps);
   const router = Router();
   for (const route of routes) {
     if (route.access !== 'public' || UNLIMITED.has(route.path)) continue;
@@ -89,7 +98,7 @@ export function createAnonymousRateLimit(
   // without either are anonymous.
   router.use(
     '/codec',
-    limiter('/codec', (req) => withToken(req) || (req.headers.cookie ?? '').includes(`${CODEC_COOKIE}=`)),
+    limiter('/codec', (req) => signedIn(bearer(req) ?? cookie(req, CODEC_COOKIE), deps)),
   );
   return router;
 }

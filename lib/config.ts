@@ -91,6 +91,15 @@ const EnvSchema = z.object({
   ESCALATION_LEVELS: z.coerce.number().int().min(2).max(5).default(DEFAULT_CLOCK_POLICY.escalationLevels),
   /** Keys that encrypt Temporal payloads: `id:base64,…`, the first active (lib/payload-codec.ts). */
   PAYLOAD_KEYS: z.string().optional(),
+  /**
+   * Which reverse proxies' X-Forwarded-For/-Proto to believe (Express's `trust proxy`): `loopback`,
+   * `uniquelocal` (a container network), addresses or subnets separated by commas, or a hop count.
+   * The client address counts for the rate limits and the scheme for HSTS.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, 'loopback, uniquelocal, addresses/subnets or a hop count')
+    .default('loopback'),
   /** Bearer token for GET /metrics; unset = /metrics answers only to the same machine (loopback). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** host:port where the worker's Temporal runtime serves its own Prometheus metrics; unset = off. */
@@ -155,6 +164,7 @@ export interface Config {
   readonly demoSeed: boolean;
   readonly logLevel: string;
   readonly corsOrigins: readonly string[];
+  readonly trustProxy: string | number;
   readonly officersShareApplications: boolean;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
@@ -240,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,

@@ -215,5 +215,37 @@ describe('rate limits on anonymous endpoints', () => {
           .status,
       );
     expect(forged.at(-1)).toBe(429);
+
+    // A well-signed token of a session signed out, and a codec cookie of any value, are anonymous too.
+    const signedOut = (
+      await new ApiClient(a).request(
+        'POST',
+        '/api/auth/login',
+        { username: 'officer', password: 'demo1234' },
+        from('203.0.113.33'),
+      )
+    ).body.token as string;
+    expect(
+      (await new ApiClient(a, signedOut).request('POST', '/api/auth/logout', {}, from('203.0.113.33'))).status,
+    ).toBe(200);
+    const revoked = [];
+    for (let i = 0; i <= LIMIT; i++)
+      revoked.push(
+        (await new ApiClient(a, signedOut).request('GET', '/api/departments', undefined, from('203.0.113.34'))).status,
+      );
+    expect(revoked.at(-1)).toBe(429);
+    const cookies = [];
+    for (let i = 0; i <= LIMIT; i++)
+      cookies.push(
+        (
+          await new ApiClient(b).request(
+            'POST',
+            '/codec/decode',
+            { payloads: [] },
+            { ...from('203.0.113.35'), cookie: 'ja_codec=anything' },
+          )
+        ).status,
+      );
+    expect(cookies.at(-1)).toBe(429);
   });
 });
