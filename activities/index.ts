@@ -15,7 +15,7 @@ import { applicationsRepo } from '../db/repositories/applications';
 import { complaintsRepo } from '../db/repositories/complaints';
 import { eventsRepo } from '../db/repositories/events';
 import { notificationsRepo } from '../db/repositories/notifications';
-import { enqueueDeliveries } from './outbox';
+import { enqueueComplaintDeliveries, enqueueDeliveries } from './outbox';
 import { sessionsRepo } from '../db/repositories/sessions';
 import { stepsRepo } from '../db/repositories/steps';
 import { supervisionRepo } from '../db/repositories/supervision';
@@ -177,7 +177,7 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
         await applyCaseChanges(trx, r.caseChanges);
         const eventId = `${r.workflowId}#${r.seq}`;
         await complaintsRepo.appendEvent(trx, { eventId, complaintId: r.complaintId, event: r.event });
-        await notificationsRepo.add(trx, {
+        const notifications = await notificationsRepo.add(trx, {
           eventId,
           applicationId: null,
           stepId: null,
@@ -185,6 +185,7 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
           at: r.event.at,
           notices: r.notices,
         });
+        await enqueueComplaintDeliveries(trx, { eventId, complaintId: r.complaintId, notifications });
       });
     },
 

@@ -7,7 +7,13 @@
 // Addresses are read here from the database: personal data never passes through a workflow.
 // The words come from domain/messages.ts; api/delivery/dispatcher.ts sends what is enqueued.
 import { randomUUID } from 'node:crypto';
-import { investorMessagesFor, investorSms, noticeEmail, type ApplicationRef } from '../domain/messages';
+import {
+  investorMessagesFor,
+  investorSms,
+  noticeEmail,
+  type ApplicationRef,
+  type NoticeSubject,
+} from '../domain/messages';
 import type { TimelineEvent } from '../domain/projection';
 import { applicationsRepo } from '../db/repositories/applications';
 import { deliveriesRepo, type NewDelivery } from '../db/repositories/deliveries';
@@ -48,32 +54,7 @@ export async function enqueueDeliveries(
   const app = await applicationsRepo.find(trx, c.applicationId);
   if (!app) return;
   const ref = applicationRef(app);
-  const rows: NewDelivery[] = [];
-
-  for (const n of c.notifications) {
-    const readers = await usersRepo.emailSubscribers(trx, {
-      userId: n.audience_user_id,
-      role: n.audience_role,
-      departmentCode: n.audience_department,
-    });
-    for (const reader of readers) {
-      const { subject, text: body } = noticeEmail(n.code, n.params, ref, { displayName: reader.display_name });
-      rows.push({
-        id: randomUUID(),
-        dedupeKey: `notice:${n.id}:email:${reader.id}`,
-        eventId: c.eventId,
-        notificationId: n.id,
-        applicationId: c.applicationId,
-        kind: n.code,
-        channel: 'email',
-        recipientUserId: reader.id,
-        recipient: reader.email,
-        subject,
-        body,
-      });
-    }
-  }
-
+  const rows: NewDelivery[] = await noticeEmails(trx, { ...c, about: ref });
   const phone = text(app.investor.phone);
   if (mayTellInvestor && c.stepId && phone) {
     const step = await stepsRepo.find(trx, c.stepId);
@@ -109,4 +90,53 @@ export async function enqueueDeliveries(
     }
   }
   await deliveriesRepo.enqueue(trx, rows);
+}
+
+/** An email per in-app notice to each user of its audience who asked for email. */
+async function noticeEmails(
+  trx: Db,
+  c: { eventId: string; applicationId: string | null; notifications: InsertedNotification[]; about: NoticeSubject },
+): Promise<NewDelivery[]> {
+  const rows: NewDelivery[] = [];
+  for (const n of c.notifications) {
+    const readers = await usersRepo.emailSubscribers(trx, {
+      userId: n.audience_user_id,
+      role: n.audience_role,
+      departmentCode: n.audience_department,
+    });
+    for (const reader of readers) {
+      const { subject, text: body } = noticeEmail(n.code, n.params, c.about, { displayName: reader.display_name });
+      rows.push({
+        id: randomUUID(),
+        dedupeKey: `notice:${n.id}:email:${reader.id}`,
+        eventId: c.eventId,
+        notificationId: n.id,
+        applicationId: c.applicationId,
+        kind: n.code,
+        channel: 'email',
+        recipientUserId: reader.id,
+        recipient: reader.email,
+        subject,
+        body,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The emails of a complaint's or rectification task's notices, in the transaction of its report. */
+export async function enqueueComplaintDeliveries(
+  trx: Db,
+  c: { eventId: string; complaintId: string; notifications: InsertedNotification[] },
+): Promise<void> {
+  if (c.notifications.length === 0) return;
+  await deliveriesRepo.enqueue(
+    trx,
+    await noticeEmails(trx, {
+      eventId: c.eventId,
+      applicationId: null,
+      notifications: c.notifications,
+      about: { complaintNo: c.complaintId },
+    }),
+  );
 }

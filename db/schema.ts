@@ -275,7 +275,8 @@ export interface DeliveriesTable {
   dedupe_key: string;
   event_id: string;
   notification_id: number | null;
-  application_id: string;
+  /** Null for the notice of a complaint or rectification task. */
+  application_id: string | null;
   /** A notice code (email) or an investor message kind (SMS, domain/messages.ts). */
   kind: string;
   channel: DeliveryChannel;

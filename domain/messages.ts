@@ -15,6 +15,9 @@ export interface ApplicationRef {
   projectName: string;
 }
 
+/** What a notice email is about: an application, or an efficiency complaint / rectification task. */
+export type NoticeSubject = ApplicationRef | { complaintNo: string };
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Beijing date of an instant: 2026年12月3日. */
@@ -92,7 +95,7 @@ const NOTICE_SENTENCES: Record<NoticeCode, (p: Params) => string> = {
 export function noticeEmail(
   code: string,
   params: NoticeParams,
-  app: ApplicationRef,
+  about: NoticeSubject,
   reader: { displayName: string },
 ): { subject: string; text: string } {
   const p = str(params);
@@ -106,16 +109,18 @@ export function noticeEmail(
     '',
     sentence,
     '',
-    `项目：${app.projectName}`,
-    `办件编号：${app.caseRef}`,
+    ...('caseRef' in about
+      ? [`项目：${about.projectName}`, `办件编号：${about.caseRef}`]
+      : [`投诉编号：${about.complaintNo}`]),
     ...(p.matterName ? [`事项：${p.matterName}`] : []),
     '',
     '请登录投资项目联合审批系统查看详情。',
     '（本邮件由系统自动发送，请勿直接回复。）',
     CENTER_NAME,
   ];
-  // The subject is the sentence without its full stop, then the application it concerns.
-  return { subject: `【${CENTER_NAME}】${sentence.replace(/。$/, '')} · ${app.caseRef}`, text: lines.join('\n') };
+  // The subject is the sentence without its full stop, then the application or complaint it concerns.
+  const ref = 'caseRef' in about ? about.caseRef : about.complaintNo;
+  return { subject: `【${CENTER_NAME}】${sentence.replace(/。$/, '')} · ${ref}`, text: lines.join('\n') };
 }
 
 // --- the investor's SMS -----------------------------------------------------------------------

@@ -12,7 +12,8 @@ export interface NewDelivery {
   dedupeKey: string;
   eventId: string;
   notificationId: number | null;
-  applicationId: string;
+  /** Null for a complaint's or rectification task's notice. */
+  applicationId: string | null;
   kind: string;
   channel: DeliveryChannel;
   recipientUserId: string | null;

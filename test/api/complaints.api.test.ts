@@ -4,7 +4,7 @@
 // rating opening a rectification task; bad input refused with nothing written; two windows acting at
 // once giving one winner.
 import { sql } from 'kysely';
-import { applicationBody } from '../helpers/fixtures';
+import { applicationBody, COMPLAINT_CONTENT, complaintBody } from '../helpers/fixtures';
 import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
 import { decryptedText } from '../helpers/history';
 
@@ -32,14 +32,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const CONTENT = '窗口工作人员多次要求重复提交同一份材料，拖延两周未受理。';
-const complaintBody = (overrides: Record<string, unknown> = {}) => ({
-  category: 'repeated_requests',
-  content: CONTENT,
-  contactName: '王小红',
-  phone: '139 1234-5678',
-  ...overrides,
-});
+const CONTENT = COMPLAINT_CONTENT;
 
 async function file(overrides: Record<string, unknown> = {}) {
   const r = await anonymous.post('/api/public/complaints', complaintBody(overrides));

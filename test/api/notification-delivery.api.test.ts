@@ -9,7 +9,7 @@ import { deliveriesRepo, type NewDelivery } from '../../db/repositories/deliveri
 import type { DeliveryPolicy } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { startSmsGateway, startSmtpServer, type LocalSmsGateway, type LocalSmtp } from '../helpers/channels';
-import { applicationBody } from '../helpers/fixtures';
+import { applicationBody, complaintBody } from '../helpers/fixtures';
 import { ApiClient, eventually, startStack, type Stack } from '../helpers/stack';
 
 const POLICY: DeliveryPolicy = {
@@ -170,6 +170,43 @@ describe('notification delivery through the real channels', () => {
     });
     expect(mail.messageId).toBe(`<${emailRow.id}@center.example.cn>`);
     expect(mail.headers['x-delivery-id']).toBe(emailRow.id);
+  });
+
+  it('when a complaint is assigned to a department whose staff chose email, then the notice reaches them by email, naming the complaint', async () => {
+    const chose = await drc.request('PUT', '/api/me/notification-settings', {
+      email: 'drc@center.example.cn',
+      notifyBy: 'email',
+    });
+    expect(chose.status).toBe(200);
+    const filed = await new ApiClient(stack.baseUrl).post('/api/public/complaints', complaintBody());
+    expect(filed.status).toBe(201);
+    const complaintNo = filed.body.complaintNo as string;
+    const supervisor = await ApiClient.login(stack.baseUrl, 'supervisor');
+    await eventually(async () => (await supervisor.get(`/api/complaints/${complaintNo}`)).body.registerDueAt);
+    const assigned = await supervisor.post(`/api/complaints/${complaintNo}/assign`, {
+      departmentCode: 'DRC',
+      replyWorkdays: 5,
+    });
+    expect(assigned.status).toBe(200);
+
+    const mail = await eventually(
+      async () => smtp.received.find((m) => m.to.includes('drc@center.example.cn') && m.subject.includes(complaintNo)),
+      20_000,
+    );
+    expect(mail.subject).toContain('已交办本部门');
+    expect(mail.text).toContain(`投诉编号：${complaintNo}`);
+    // The admin's list shows it beside the applications' deliveries, with no application.
+    const listed = (await admin.get('/api/deliveries?pageSize=200')).body.items as any[];
+    expect(
+      listed.find((d) => d.recipient === 'drc@center.example.cn' && d.subject.includes(complaintNo)),
+    ).toMatchObject({
+      applicationId: null,
+      status: 'sent',
+    });
+    // Back to in-app only, so the department's staff get no email in the other tests.
+    expect(
+      (await drc.request('PUT', '/api/me/notification-settings', { email: null, notifyBy: 'in_app' })).status,
+    ).toBe(200);
   });
 
   it('when the gateway fails once, then the delivery is retried after its backoff and the SMS is sent exactly once', async () => {

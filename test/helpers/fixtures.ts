@@ -19,3 +19,14 @@ export function applicationBody(matters: string[], overrides: Record<string, unk
     ...overrides,
   };
 }
+
+export const COMPLAINT_CONTENT = '窗口工作人员多次要求重复提交同一份材料，拖延两周未受理。';
+
+/** A public efficiency complaint as the 我要投诉 page sends it (the phone as people type it). */
+export const complaintBody = (overrides: Record<string, unknown> = {}) => ({
+  category: 'repeated_requests',
+  content: COMPLAINT_CONTENT,
+  contactName: '王小红',
+  phone: '139 1234-5678',
+  ...overrides,
+});

@@ -81,7 +81,8 @@ export function DeliveriesPage() {
           { header: t('delivery.kind'), cell: (d) => <span title={d.text}>{kindText(t, d)}</span> },
           {
             header: t('fields.id'),
-            cell: (d) => <Link to={`/applications/${d.applicationId}`}>{d.applicationId}</Link>,
+            // A complaint's notice names its complaint number in the subject, shown on hover of the kind.
+            cell: (d) => (d.applicationId ? <Link to={`/applications/${d.applicationId}`}>{d.applicationId}</Link> : '—'),
           },
           { header: t('fields.status'), cell: (d) => t(`delivery.statuses.${d.status}`) },
           { header: t('delivery.attempts'), cell: (d) => d.attempts },
