@@ -82,7 +82,8 @@ export function DeliveriesPage() {
           {
             header: t('fields.id'),
             // A complaint's notice names its complaint number in the subject, shown on hover of the kind.
-            cell: (d) => (d.applicationId ? <Link to={`/applications/${d.applicationId}`}>{d.applicationId}</Link> : '—'),
+            cell: (d) =>
+              d.applicationId ? <Link to={`/applications/${d.applicationId}`}>{d.applicationId}</Link> : '—',
           },
           { header: t('fields.status'), cell: (d) => t(`delivery.statuses.${d.status}`) },
           { header: t('delivery.attempts'), cell: (d) => d.attempts },
