@@ -7,7 +7,9 @@
 import { applicationsRepo } from '../db/repositories/applications';
 import { idempotencyKeysRepo } from '../db/repositories/idempotency-keys';
 import { authSessionsRepo } from '../db/repositories/auth-sessions';
+import { deliveriesRepo } from '../db/repositories/deliveries';
 import { loginFailuresRepo } from '../db/repositories/login-failures';
+import { signInsRepo } from '../db/repositories/sign-ins';
 import { channelsFrom } from './delivery/channels';
 import { DeliveryDispatcher } from './delivery/dispatcher';
 import type { AppDeps } from './deps';
@@ -121,6 +123,14 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
               1000,
         ),
       ),
+    ),
+    // The sign-in history and ended deliveries (addresses, phone numbers, texts) are kept as long
+    // as configured, not for ever.
+    every(deps, 'purging old sign-in history', PURGE_EVERY_MS, () =>
+      signInsRepo.purge(deps.db, new Date(Date.now() - deps.config.signInHistoryDays * 86_400_000)),
+    ),
+    every(deps, 'purging ended deliveries', PURGE_EVERY_MS, () =>
+      deliveriesRepo.purgeEnded(deps.db, new Date(Date.now() - deps.config.deliveryRetentionDays * 86_400_000)),
     ),
     // Sign-in sessions expired for 30 days are gone from "my sessions" (the sign-in history stays).
     every(deps, 'purging expired sign-in sessions', PURGE_EVERY_MS, () =>

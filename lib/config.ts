@@ -66,6 +66,13 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /**
+   * How long the sign-in history is kept, in days. At least 180: 等保 2.0 asks for audit records of
+   * at least six months.
+   */
+  SIGN_IN_HISTORY_DAYS: z.coerce.number().int().min(180).default(365),
+  /** How long a delivery that has ended (sent, failed, skipped) is kept, with its address and text. */
+  DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(7).default(180),
   /** Failed lookups by case number + password (progress, ratings, complaints) per address and per case. */
   PUBLIC_LOOKUP_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   PUBLIC_LOOKUP_WINDOW_SECONDS: z.coerce
@@ -168,6 +175,8 @@ export interface Config {
   readonly officersShareApplications: boolean;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
+  readonly signInHistoryDays: number;
+  readonly deliveryRetentionDays: number;
   readonly publicLookupLimit: AttemptLimit;
   /** Requests per address and route to an anonymous endpoint in a window (ANON_RATE_LIMIT_*). */
   readonly anonymousRateLimit: { readonly max: number; readonly windowSeconds: number };
@@ -254,6 +263,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     officersShareApplications: e.OFFICERS_SHARE_APPLICATIONS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+    signInHistoryDays: e.SIGN_IN_HISTORY_DAYS,
+    deliveryRetentionDays: e.DELIVERY_RETENTION_DAYS,
     publicLookupLimit: Object.freeze({
       maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
       windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,

@@ -151,6 +151,16 @@ export const deliveriesRepo = {
   },
 
   /** How many deliveries there are of each status. */
+  /** Deletes deliveries created before `before` that have ended (sent, failed, skipped); returns how many. */
+  async purgeEnded(db: Db, before: Date): Promise<number> {
+    const r = await db
+      .deleteFrom('deliveries')
+      .where('status', 'in', ['sent', 'failed', 'skipped'])
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
+
   async counts(db: Db): Promise<Record<DeliveryStatus, number>> {
     const rows = await db
       .selectFrom('deliveries')

@@ -42,4 +42,10 @@ export const signInsRepo = {
       .offset(offset)
       .execute();
   },
+
+  /** Deletes the sign-in history recorded before `before`; returns how many rows. */
+  async purge(db: Db, before: Date): Promise<number> {
+    const r = await db.deleteFrom('sign_in_attempts').where('at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
 };
