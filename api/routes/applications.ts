@@ -188,7 +188,12 @@ export const applicationRoutes: AnyRoute[] = [
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
       const now = new Date();
       // The whole-project clock, computed from these rows and the working time now (nothing stored).
-      const plan = toProjectPlanView(clockOf(application, steps, time, now), steps, await departmentNames(deps.db), user);
+      const plan = toProjectPlanView(
+        clockOf(application, steps, time, now),
+        steps,
+        await departmentNames(deps.db),
+        user,
+      );
       return {
         ...toApplicationSummary(application, readsQueryPassword(user)),
         projectClock: plan.projectClock,

@@ -6,7 +6,12 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('applications')
-    .addColumn('target_workdays', 'integer', (c) => c.notNull().defaultTo(120).check(sql`target_workdays > 0`))
+    .addColumn('target_workdays', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(120)
+        .check(sql`target_workdays > 0`),
+    )
     .execute();
 }
 
