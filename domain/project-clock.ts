@@ -81,7 +81,7 @@ export interface ProjectClock {
   light: ProjectLight;
   /** The open steps that drive the projection, in order. */
   criticalPath: string[];
-  /** Every step that is or was in the plan (cancelled ones left out), in the rows' order. */
+  /** Every step that is or was in the plan (cancelled ones left out), by start, then end. */
   schedule: ScheduledStep[];
 }
 
@@ -221,22 +221,24 @@ export function projectClock(app: ClockApplication, time: WorkingTime, now: Date
     overrunWorkdays: projectedWorkdays === null ? null : projectedWorkdays - app.targetWorkdays,
     light: closed || projectedWorkdays === null ? 'none' : projectLight(projectedWorkdays, app.targetWorkdays),
     criticalPath,
-    schedule: app.steps.flatMap((s) => {
-      const p = projected.get(s.id);
-      if (!p) return [];
-      return [
-        {
-          stepId: s.id,
-          matterCode: s.matterCode,
-          status: s.status,
-          start: p.start,
-          end: p.end,
-          startDay: time.workdaysBetween(app.createdAt, p.start),
-          endDay: time.workdaysBetween(app.createdAt, p.end),
-          open: p.open,
-          critical: critical.has(s.id),
-        },
-      ];
-    }),
+    schedule: app.steps
+      .flatMap((s) => {
+        const p = projected.get(s.id);
+        if (!p) return [];
+        return [
+          {
+            stepId: s.id,
+            matterCode: s.matterCode,
+            status: s.status,
+            start: p.start,
+            end: p.end,
+            startDay: time.workdaysBetween(app.createdAt, p.start),
+            endDay: time.workdaysBetween(app.createdAt, p.end),
+            open: p.open,
+            critical: critical.has(s.id),
+          },
+        ];
+      })
+      .sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime()),
   };
 }

@@ -36,8 +36,15 @@ import {
   planFromCatalog,
   updateApplication,
 } from '../services/applications';
-import { clockOf, clocksOf, departmentNames, toProjectClockView, toProjectPlanView } from '../services/project-clock';
-import { toApplicationSummary, toSessionView, toStepView, withRemaining, type StepViewerOf } from '../views';
+import { clockOf, clocksOf, departmentNames, toProjectPlanView } from '../services/project-clock';
+import {
+  toApplicationSummary,
+  toProjectClockView,
+  toSessionView,
+  toStepView,
+  withRemaining,
+  type StepViewerOf,
+} from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
 const READERS = ['officer', 'staff', 'supervisor', 'admin'] as const;

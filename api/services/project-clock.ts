@@ -15,6 +15,7 @@ import { departmentsRepo } from '../../db/repositories/departments';
 import { stepsRepo } from '../../db/repositories/steps';
 import type { ApplicationRow, Database, StepRow } from '../../db/schema';
 import type { UserView } from '../auth';
+import { toProjectClockView, type ProjectPlanView, type ProjectRiskRow, type ScheduleEntryView } from '../views';
 
 /** What the clock reads of a step row. */
 export type ClockStepRow = Pick<
@@ -70,52 +71,6 @@ export function clockOf(
     time,
     now,
   );
-}
-
-/** `projectClock` of the contract (second round), with the projected working days and overrun beside it. */
-export interface ProjectClockView {
-  targetWorkdays: number;
-  workdaysUsed: number;
-  projectedCompletion: string | null;
-  projectedWorkdays: number | null;
-  overrunWorkdays: number | null;
-  light: ProjectLight;
-}
-
-export const toProjectClockView = (c: ProjectClock): ProjectClockView => ({
-  targetWorkdays: c.targetWorkdays,
-  workdaysUsed: c.workdaysUsed,
-  projectedCompletion: c.projectedCompletion?.toISOString() ?? null,
-  projectedWorkdays: c.projectedWorkdays,
-  overrunWorkdays: c.overrunWorkdays,
-  light: c.light,
-});
-
-/** One step on the project's timeline (working days counted from the launch). */
-export interface ScheduleEntryView {
-  stepId: string;
-  matterCode: string;
-  matterName: string;
-  departmentCode: string;
-  departmentName: string;
-  status: StepRow['status'];
-  /** Started (submitted) or expected to start; omitted for staff of another department. */
-  start?: string;
-  /** Decided or projected to end; omitted for staff of another department. */
-  end?: string;
-  startDay?: number;
-  endDay?: number;
-  /** Still open: `end` is a projection. */
-  open: boolean;
-  critical: boolean;
-}
-
-export interface ProjectPlanView {
-  projectClock: ProjectClockView;
-  /** The open steps that drive the projection, in order. */
-  criticalPath: ScheduleEntryView[];
-  /** Every step of the plan with its span (not for staff, who see other departments' progress only). */
-  schedule?: ScheduleEntryView[];
 }
 
 /** The department names by code (the read paths name departments beside their codes). */
@@ -181,22 +136,6 @@ export async function clocksOf(
     byApplication.set(s.application_id, list);
   }
   return new Map(applications.map((a) => [a.id, clockOf(a, byApplication.get(a.id) ?? [], time, now)]));
-}
-
-/** A row of the supervisor's project board. */
-export interface ProjectRiskRow {
-  id: string;
-  caseNo: string;
-  projectName: string;
-  projectCode: string | null;
-  investorName: string;
-  status: ApplicationRow['status'];
-  createdAt: string;
-  projectClock: ProjectClockView;
-  /** The open step the project waits on now: the first of its critical path. */
-  waitingOn: ScheduleEntryView | null;
-  /** How many steps the critical path holds. */
-  criticalSteps: number;
 }
 
 /**
