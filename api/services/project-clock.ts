@@ -10,6 +10,7 @@ import {
   type ProjectLight,
 } from '../../domain/project-clock';
 import type { WorkingTime } from '../../domain/calendar';
+import { indexedWorkingTime } from '../../domain/workday-index';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { departmentsRepo } from '../../db/repositories/departments';
 import { stepsRepo } from '../../db/repositories/steps';
@@ -135,7 +136,8 @@ export async function clocksOf(
     list.push(s);
     byApplication.set(s.application_id, list);
   }
-  return new Map(applications.map((a) => [a.id, clockOf(a, byApplication.get(a.id) ?? [], time, now)]));
+  const fast = indexedWorkingTime(time);
+  return new Map(applications.map((a) => [a.id, clockOf(a, byApplication.get(a.id) ?? [], fast, now)]));
 }
 
 /**
@@ -164,7 +166,9 @@ export async function projectsByRisk(
     list.push(s);
     stepsOf.set(s.application_id, list);
   }
-  const rows = open.map((a) => ({ a, clock: clockOf(a, stepsOf.get(a.id) ?? [], time, now) }));
+  // Thousands of working-day sums: counted once into an index rather than day by day each time.
+  const fast = indexedWorkingTime(time);
+  const rows = open.map((a) => ({ a, clock: clockOf(a, stepsOf.get(a.id) ?? [], fast, now) }));
   const counts = { red: 0, yellow: 0, green: 0 };
   for (const r of rows) if (r.clock.light !== 'none') counts[r.clock.light]++;
   const listed = rows
