@@ -162,6 +162,12 @@ export const ApplicationListQuery = z.strictObject({
 
 export const InboxQuery = z.strictObject({ ...Pagination });
 
+/** The supervisor's project board: open projects by risk, optionally one light only. */
+export const ProjectBoardQuery = z.strictObject({
+  light: z.enum(['red', 'yellow', 'green']).optional(),
+  ...Pagination,
+});
+
 export const SupplementRequestBody = z.strictObject({
   items: z.array(text(500)).min(1, 'list every missing item at once (一次性告知)').max(100),
   reason: text(2000),

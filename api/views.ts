@@ -9,6 +9,7 @@ import {
   type StepFacts,
   type StepViewer,
 } from '../domain/step-rules';
+import type { ProjectClock, ProjectLight } from '../domain/project-clock';
 import { DEFAULT_CLOCK_POLICY } from '../workflows/shared';
 
 export interface StepView {
@@ -250,4 +251,68 @@ export function overdueWorkdays(
     step.status === 'submitted' ? step.acceptanceDeadline : step.status === 'in_review' ? step.deadline : null;
   if (!due || new Date(due) > now) return null;
   return time.workdaysBetween(new Date(due), now);
+}
+
+// ——— The whole-project clock (全流程用时, domain/project-clock.ts; api/services/project-clock.ts) ———
+
+/** `projectClock` of the contract (second round), with the projected working days and overrun beside it. */
+export interface ProjectClockView {
+  targetWorkdays: number;
+  workdaysUsed: number;
+  projectedCompletion: string | null;
+  projectedWorkdays: number | null;
+  overrunWorkdays: number | null;
+  light: ProjectLight;
+}
+
+export const toProjectClockView = (c: ProjectClock): ProjectClockView => ({
+  targetWorkdays: c.targetWorkdays,
+  workdaysUsed: c.workdaysUsed,
+  projectedCompletion: c.projectedCompletion?.toISOString() ?? null,
+  projectedWorkdays: c.projectedWorkdays,
+  overrunWorkdays: c.overrunWorkdays,
+  light: c.light,
+});
+
+/** One step on the project's timeline (working days counted from the launch). */
+export interface ScheduleEntryView {
+  stepId: string;
+  matterCode: string;
+  matterName: string;
+  departmentCode: string;
+  departmentName: string;
+  status: StepRow['status'];
+  /** Started (submitted) or expected to start; omitted for staff of another department. */
+  start?: string;
+  /** Decided or projected to end; omitted for staff of another department. */
+  end?: string;
+  startDay?: number;
+  endDay?: number;
+  /** Still open: `end` is a projection. */
+  open: boolean;
+  critical: boolean;
+}
+
+export interface ProjectPlanView {
+  projectClock: ProjectClockView;
+  /** The open steps that drive the projection, in order. */
+  criticalPath: ScheduleEntryView[];
+  /** Every step of the plan with its span (not for staff, who see other departments' progress only). */
+  schedule?: ScheduleEntryView[];
+}
+
+/** A row of the supervisor's project board. */
+export interface ProjectRiskRow {
+  id: string;
+  caseNo: string;
+  projectName: string;
+  projectCode: string | null;
+  investorName: string;
+  status: ApplicationRow['status'];
+  createdAt: string;
+  projectClock: ProjectClockView;
+  /** The open step the project waits on now: the first of its critical path. */
+  waitingOn: ScheduleEntryView | null;
+  /** How many steps the critical path holds. */
+  criticalSteps: number;
 }

@@ -83,6 +83,8 @@ export interface ApplicationsTable {
   seq: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The whole-project clock's target in working days, fixed at launch (domain/project-clock.ts). */
+  target_workdays: Generated<number>;
 }
 
 export interface StepsTable {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PROJECT_TARGET_WORKDAYS } from '../domain/project-clock';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from '../workflows/shared';
 import { resolvePayloadKeys, type PayloadKeys } from './payload-codec';
 
@@ -91,6 +92,8 @@ const EnvSchema = z.object({
   COMPLAINT_REGISTER_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   /** Working days a department has to answer a rectification task opened by a bad rating. */
   RECTIFICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  /** The whole-project target (全流程时限) in working days, fixed into each application at launch. */
+  PROJECT_TARGET_WORKDAYS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_PROJECT_TARGET_WORKDAYS),
   YELLOW_RATIO: z.coerce.number().gt(0).lt(1).default(DEFAULT_CLOCK_POLICY.yellowRatio),
   YELLOW_DAYS_LEFT: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_POLICY.yellowDaysLeft),
   ACCEPTANCE_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_CLOCK_POLICY.acceptanceWindowDays),
@@ -186,6 +189,8 @@ export interface Config {
   readonly publicBaseUrl: string;
   /** Complaints (效能投诉) and rectification tasks (整改): registration window, rectification reply days. */
   readonly complaints: { readonly registerWorkdays: number; readonly rectificationReplyWorkdays: number };
+  /** The whole-project clock's target in working days (PROJECT_TARGET_WORKDAYS), fixed into each application at launch. */
+  readonly projectTargetWorkdays: number;
   /** Lights, acceptance window, supervision ladder and urging; fixed into each application at its start. */
   readonly clockPolicy: ClockPolicy;
   /** SMTP server of the email channel (may carry credentials: never logged); undefined = email off. */
@@ -276,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       registerWorkdays: e.COMPLAINT_REGISTER_DAYS,
       rectificationReplyWorkdays: e.RECTIFICATION_REPLY_DAYS,
     }),
+    projectTargetWorkdays: e.PROJECT_TARGET_WORKDAYS,
     clockPolicy: Object.freeze({
       yellowRatio: e.YELLOW_RATIO,
       yellowDaysLeft: e.YELLOW_DAYS_LEFT,

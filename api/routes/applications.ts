@@ -36,7 +36,15 @@ import {
   planFromCatalog,
   updateApplication,
 } from '../services/applications';
-import { toApplicationSummary, toSessionView, toStepView, withRemaining, type StepViewerOf } from '../views';
+import { clockOf, clocksOf, departmentNames, toProjectPlanView } from '../services/project-clock';
+import {
+  toApplicationSummary,
+  toProjectClockView,
+  toSessionView,
+  toStepView,
+  withRemaining,
+  type StepViewerOf,
+} from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
 const READERS = ['officer', 'staff', 'supervisor', 'admin'] as const;
@@ -162,7 +170,15 @@ export const applicationRoutes: AnyRoute[] = [
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       });
-      return { items: items.map((a) => toApplicationSummary(a)), total, page: query.page, pageSize: query.pageSize };
+      // Each row carries its project clock: one query for the steps of the page.
+      const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const clocks = await clocksOf(deps.db, items, time, new Date());
+      return {
+        items: items.map((a) => ({ ...toApplicationSummary(a), projectClock: toProjectClockView(clocks.get(a.id)!) })),
+        total,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
   }),
 
@@ -177,9 +193,20 @@ export const applicationRoutes: AnyRoute[] = [
     handler: async ({ deps, user, resource: { application, steps } }) => {
       const viewer = stepViewer(user, ownsApplication(user, application.officer_id, deps.config), deps.config);
       const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const now = new Date();
+      // The whole-project clock, computed from these rows and the working time now (nothing stored).
+      const plan = toProjectPlanView(
+        clockOf(application, steps, time, now),
+        steps,
+        await departmentNames(deps.db),
+        user,
+      );
       return {
         ...toApplicationSummary(application, readsQueryPassword(user)),
-        steps: stepsFor(user, steps, viewer).map((s) => ('deadline' in s ? withRemaining(s, time) : s)),
+        projectClock: plan.projectClock,
+        steps: stepsFor(user, steps, viewer).map((s) => ('deadline' in s ? withRemaining(s, time, now) : s)),
+        criticalPath: plan.criticalPath,
+        ...(plan.schedule ? { schedule: plan.schedule } : {}),
       };
     },
   }),

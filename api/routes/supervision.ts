@@ -9,7 +9,16 @@ import { createWorkingTimeSource } from '../../lib/working-time';
 import { answerCaseUpdate, stepWorkflowId } from '../../workflows/shared';
 import { scopes, stepViewer, stepViewerFor } from '../access';
 import { asActor } from '../auth';
-import { AnswerCaseBody, CaseIdParams, CaseListQuery, InboxQuery, MonthlyStatsQuery, StatsQuery } from '../schemas';
+import {
+  AnswerCaseBody,
+  CaseIdParams,
+  CaseListQuery,
+  InboxQuery,
+  MonthlyStatsQuery,
+  ProjectBoardQuery,
+  StatsQuery,
+} from '../schemas';
+import { projectsByRisk } from '../services/project-clock';
 import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
 import { conflict } from '../errors';
@@ -149,6 +158,26 @@ export const supervisionRoutes: AnyRoute[] = [
           };
         }),
       );
+    },
+  }),
+
+  // The project board (全流程用时): every open project by risk, its clock and the step it waits on.
+  defineRoute({
+    method: 'get',
+    path: '/api/supervision/projects',
+    summary: 'Open projects by risk: red, yellow, green, then the larger projected overrun first',
+    tag: 'supervision',
+    access: ['supervisor', 'admin'],
+    scope: scopes.none,
+    query: ProjectBoardQuery,
+    handler: async ({ deps, query }) => {
+      const time = await createWorkingTimeSource(deps.db, deps.config.workdaySeconds).current();
+      const { items, total, counts } = await projectsByRisk(deps.db, time, {
+        light: query.light,
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      });
+      return { items, total, counts, page: query.page, pageSize: query.pageSize };
     },
   }),
 

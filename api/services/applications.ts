@@ -32,6 +32,8 @@ export interface ApplicationServiceDeps {
   temporal: Client;
   taskQueue: string;
   policy: ClockPolicy;
+  /** The whole-project target fixed into each new application (PROJECT_TARGET_WORKDAYS). */
+  targetWorkdays: number;
   /** Deadline of the workflow start: past it the launch answers 503 and recovery starts it later. */
   rpcTimeoutMs: number;
 }
@@ -41,6 +43,7 @@ export const applicationServiceDeps = (deps: AppDeps): ApplicationServiceDeps =>
   temporal: deps.temporal,
   taskQueue: deps.config.taskQueue,
   policy: deps.config.clockPolicy,
+  targetWorkdays: deps.config.projectTargetWorkdays,
   rpcTimeoutMs: deps.config.temporalRpcTimeoutMs,
 });
 
@@ -159,6 +162,7 @@ export async function launchApplication(
       project: { ...input.project, code: input.project.code ?? null },
       investor: input.investor,
       createdAt: now,
+      targetWorkdays: deps.targetWorkdays,
       steps: plan.map((p) => {
         const matter = catalog.get(p.matterCode)!;
         return {
@@ -186,6 +190,7 @@ export async function launchApplication(
           caseNo,
           matters: input.matters,
           addedPrerequisites: plan.filter((p) => p.addedAsPrerequisite).map((p) => p.matterCode),
+          targetWorkdays: deps.targetWorkdays,
         },
       },
     });

@@ -26,6 +26,8 @@ export interface NewApplication {
   project: ProjectInfo;
   investor: InvestorInfo;
   createdAt: Date;
+  /** The whole-project target in working days (PROJECT_TARGET_WORKDAYS at launch); the column's default when absent. */
+  targetWorkdays?: number;
   steps: NewApplicationStep[];
 }
 
@@ -82,6 +84,7 @@ export const applicationsRepo = {
         workflow_started_at: null,
         created_at: a.createdAt,
         updated_at: a.createdAt,
+        ...(a.targetWorkdays !== undefined ? { target_workdays: a.targetWorkdays } : {}),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -122,6 +125,15 @@ export const applicationsRepo = {
     return new Map(
       rows.map((r) => [r.id, { caseNo: r.case_no, project: r.project, investor: r.investor, officerId: r.officer_id }]),
     );
+  },
+
+  /** Every application whose project clock still runs (in progress or needing attention), with what its board row shows. */
+  listOpenForClock(db: Db) {
+    return db
+      .selectFrom('applications')
+      .select(['id', 'case_no', 'status', 'project', 'investor', 'created_at', 'updated_at', 'target_workdays'])
+      .where('status', 'in', ['in_progress', 'needs_attention'])
+      .execute();
   },
 
   find(db: Db, id: string): Promise<ApplicationRow | undefined> {

@@ -10,6 +10,26 @@ export { OPEN_STEP_STATUSES };
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
+/** The applications whose project clock still runs. */
+const OPEN_APPLICATION_STATUSES = ['in_progress', 'needs_attention'] as const;
+
+/** What the whole-project clock reads of a step. */
+const CLOCK_COLUMNS = [
+  'id',
+  'application_id',
+  'matter_code',
+  'matter_name',
+  'department_code',
+  'prerequisites',
+  'status',
+  'promised_limit_days',
+  'submitted_at',
+  'accepted_at',
+  'deadline',
+  'decided_at',
+  'pause',
+] as const;
+
 export const stepsRepo = {
   find(db: Db, id: string): Promise<StepRow | undefined> {
     return db.selectFrom('steps').selectAll().where('id', '=', id).executeTakeFirst();
@@ -22,6 +42,29 @@ export const stepsRepo = {
       .selectFrom('steps')
       .selectAll()
       .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
+  },
+
+  /** What the whole-project clock reads of the steps of these applications (domain/project-clock.ts), in one query. */
+  clockRowsOf(db: Db, applicationIds: readonly string[]) {
+    if (applicationIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('steps')
+      .select(CLOCK_COLUMNS)
+      .where('application_id', 'in', [...new Set(applicationIds)])
+      .orderBy('id')
+      .execute();
+  },
+
+  /** The clock's columns of every step of every open application (the supervisor's project board). */
+  clockRowsOfOpenApplications(db: Db) {
+    return db
+      .selectFrom('steps')
+      .select(CLOCK_COLUMNS)
+      .where('application_id', 'in', (eb) =>
+        eb.selectFrom('applications').select('id').where('status', 'in', OPEN_APPLICATION_STATUSES),
+      )
       .orderBy('id')
       .execute();
   },

@@ -17,4 +17,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ WORKDAY_SECONDS: '-1', DATA_DIR: '/tmp/ja-config-test' })).toThrow(/WORKDAY_SECONDS/);
   });
+
+  it('when PROJECT_TARGET_WORKDAYS is unset, then projects aim at the national 120 working days; a city may set 90', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/ja-config-test' }).projectTargetWorkdays).toBe(120);
+    expect(loadConfig({ DATA_DIR: '/tmp/ja-config-test', PROJECT_TARGET_WORKDAYS: '90' }).projectTargetWorkdays).toBe(
+      90,
+    );
+    expect(() => loadConfig({ DATA_DIR: '/tmp/ja-config-test', PROJECT_TARGET_WORKDAYS: '0' })).toThrow(
+      /PROJECT_TARGET_WORKDAYS/,
+    );
+  });
 });

@@ -17,7 +17,7 @@ import { NotificationsPage } from './pages/Notifications';
 import { ProgressPage } from './pages/Progress';
 import { ApplicationsPage, NewApplicationPage } from './pages/Officer';
 import { DonePage, InboxPage, StepPage } from './pages/Staff';
-import { BoardPage, StatsPage } from './pages/Supervisor';
+import { BoardPage, ProjectBoardPage, StatsPage } from './pages/Supervisor';
 import { ResultScope } from './submit';
 import { UnreadBadge } from './UnreadBadge';
 import { ComplaintsPage } from './pages/Complaints';
@@ -48,6 +48,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
   ],
   supervisor: [
     ['/board', 'nav.board'],
+    ['/projects', 'nav.projects'],
     ['/cases', 'nav.cases'],
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
@@ -60,6 +61,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/admin/departments', 'nav.departments'],
     ['/admin/users', 'nav.users'],
     ['/admin/audit', 'nav.audit'],
+    ['/projects', 'nav.projects'],
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
     ['/complaints', 'nav.complaints'],
@@ -180,6 +182,7 @@ export function App() {
                 <Route path="/inbox/done" element={<DonePage />} />
                 <Route path="/steps/:id" element={<StepPage />} />
                 <Route path="/board" element={<BoardPage />} />
+                <Route path="/projects" element={<ProjectBoardPage />} />
                 <Route path="/cases" element={<CasesPage />} />
                 <Route path="/cases/:id" element={<CasePage user={user} />} />
                 <Route path="/stats" element={<StatsPage />} />

@@ -9,9 +9,21 @@ import type { StepContextView, StepView } from '../../api/views';
 import type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus } from '../../domain/complaints';
 import type { DocumentView } from '../../domain/documents';
 import type { PublicProgress } from '../../domain/public-progress';
+import type { ProjectLight } from '../../domain/project-clock';
+import type { ProjectClockView, ProjectRiskRow, ScheduleEntryView } from '../../api/views';
 
 export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
 export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
+export type { ProjectClockView, ProjectLight, ProjectRiskRow, ScheduleEntryView };
+
+/** The supervisor's project board (GET /api/supervision/projects): open projects by risk. */
+export interface ProjectBoard {
+  items: ProjectRiskRow[];
+  total: number;
+  counts: Record<Exclude<ProjectLight, 'none'>, number>;
+  page: number;
+  pageSize: number;
+}
 
 export interface User {
   id: string;
@@ -89,6 +101,12 @@ export interface Application {
   /** For the officer, supervisors and admins: the investor's password of the public progress lookup. */
   queryPassword?: string;
   steps: Step[];
+  /** The whole-project clock (全流程用时), computed when read. */
+  projectClock: ProjectClockView;
+  /** The open steps that drive the projected completion (one application's answer only). */
+  criticalPath?: ScheduleEntryView[];
+  /** Every step's span on working days (not for staff). */
+  schedule?: ScheduleEntryView[];
 }
 
 export interface TimelineEvent {
@@ -358,6 +376,7 @@ export interface Answers {
   'GET /api/fees/due': FeeDue[];
   'GET /api/fees/paid': PaymentsOfDay;
   'GET /api/supervision/board': BoardStep[];
+  'GET /api/supervision/projects': ProjectBoard;
   'GET /api/supervision/cases': SupervisionCase[];
   'GET /api/supervision/cases/{id}': CaseDetail;
   'GET /api/users/colleagues': Colleague[];

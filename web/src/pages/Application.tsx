@@ -15,6 +15,7 @@ import {
   yuan,
 } from '../components';
 import { CaseCredentials, DocumentsPanel } from '../DocumentsPanel';
+import { ProjectClockFacts, ProjectTimeline } from '../ProjectClock';
 import { StepActions } from '../StepActions';
 import { useSubmit } from '../submit';
 import { Timeline } from '../timeline';
@@ -174,6 +175,12 @@ export function ApplicationPage({ user }: { user: User }) {
         {app.project.name} <StatusBadge status={app.status} />
       </h1>
       <ApplicationFacts app={app} />
+      {app.projectClock && (
+        <ProjectClockFacts
+          clock={app.projectClock}
+          closed={app.status === 'completed' || app.status === 'withdrawn' ? app.status : null}
+        />
+      )}
       <CaseCredentials app={app} />
 
       {attention.length > 0 && (
@@ -201,6 +208,10 @@ export function ApplicationPage({ user }: { user: User }) {
           ))}
         </p>
       )}
+
+      {app.projectClock && (app.criticalPath?.length || app.schedule?.length) ? (
+        <ProjectTimeline clock={app.projectClock} schedule={app.schedule} criticalPath={app.criticalPath ?? []} />
+      ) : null}
 
       {planOrder(app.steps, matters.list).map((group) => (
         <div key={group.stage} className="stage" data-stage={group.stage}>

@@ -18,6 +18,7 @@ import {
   useMatters,
   yuan,
 } from '../components';
+import { ProjectLightBadge } from '../ProjectClock';
 import { useSubmit } from '../submit';
 import type { ApplicationStatus, Plan, PlanStep } from '../types';
 
@@ -96,6 +97,18 @@ export function ApplicationsPage() {
           },
           { header: t('fields.investorName'), cell: (a) => a.investor.name },
           { header: t('fields.status'), cell: (a) => <StatusBadge status={a.status} /> },
+          {
+            header: t('projectClock.title'),
+            cell: (a) =>
+              a.projectClock ? (
+                <span data-project-clock={a.projectClock.light}>
+                  {a.projectClock.workdaysUsed} / {a.projectClock.targetWorkdays}{' '}
+                  {a.projectClock.light !== 'none' && <ProjectLightBadge light={a.projectClock.light} />}
+                </span>
+              ) : (
+                '—'
+              ),
+          },
           { header: t('fields.createdAt'), cell: (a) => formatTime(a.createdAt) },
         ]}
       />
