@@ -170,26 +170,11 @@ export const allowedWarningActions = (viewer: WarningViewer, w: WarningFacts): W
 
 /** Inputs the workflow checks beyond role and state. */
 export type WarningActionInput =
-  | { action: 'issue'; reason: string; replyWorkdays: number }
-  | { action: 'reply'; reply: string }
-  | { action: 'return'; reason: string }
-  | { action: 'answer_case'; answer: string };
+  { action: 'reply'; reply: string } | { action: 'return'; reason: string } | { action: 'answer_case'; answer: string };
 
 export function warningInputRefusal(input: WarningActionInput): Refusal | null {
   const blank = (s: string) => !s.trim();
   switch (input.action) {
-    case 'issue':
-      if (blank(input.reason)) return refuse('InvalidInput', 'reason_required', 'a warning needs its reason');
-      return Number.isInteger(input.replyWorkdays) &&
-        input.replyWorkdays >= MIN_WARNING_REPLY_WORKDAYS &&
-        input.replyWorkdays <= MAX_WARNING_REPLY_WORKDAYS
-        ? null
-        : refuse(
-            'InvalidInput',
-            'reply_workdays_invalid',
-            `a reply deadline is ${MIN_WARNING_REPLY_WORKDAYS}-${MAX_WARNING_REPLY_WORKDAYS} working days`,
-            { min: MIN_WARNING_REPLY_WORKDAYS, max: MAX_WARNING_REPLY_WORKDAYS },
-          );
     case 'reply':
       return blank(input.reply) ? refuse('InvalidInput', 'reply_required', 'a reply is needed') : null;
     case 'return':
