@@ -13,6 +13,7 @@ import {
   useLoad,
 } from '../components';
 import { StepActions } from '../StepActions';
+import { IssueWarningButton } from './Warnings';
 
 /** The supervision board (督办看板): yellow and red steps, by project, with urging and extension. */
 export function BoardPage() {
@@ -85,6 +86,9 @@ export function BoardPage() {
             cell: (s) => (
               <>
                 <StepActions step={s} only={['urge', 'extend']} onDone={reload} />
+                <IssueWarningButton
+                  target={{ stepId: s.id, matterName: s.matterName, departmentCode: s.departmentCode }}
+                />
                 {s.urgeRefusal && s.urgeRefusal.reason === 'urge_too_soon' && (
                   <small className="muted why-not">{refusalText(t, s.urgeRefusal, departments.name)}</small>
                 )}
