@@ -22,6 +22,8 @@ import { supervisionRepo } from '../db/repositories/supervision';
 import type { Database } from '../db/schema';
 import type { WorkingTimeSource } from '../lib/working-time';
 import type { ComplaintReport } from '../workflows/complaints-shared';
+import { warningsRepo } from '../db/repositories/warnings';
+import type { WarningReport } from '../workflows/warnings-shared';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -53,6 +55,7 @@ async function applyCaseChanges(trx: Db, changes: CaseChange[] = []): Promise<vo
     if (c.kind === 'open') await supervisionRepo.open(trx, c.opening);
     else if (c.kind === 'answer') await supervisionRepo.answer(trx, c);
     else if (c.kind === 'close_step') await supervisionRepo.closeForStep(trx, c);
+    else if (c.kind === 'close_warning') await supervisionRepo.closeForWarning(trx, c);
     else await supervisionRepo.closeForComplaint(trx, c);
   }
 }
@@ -186,6 +189,39 @@ export function createActivities({ db, workingTime }: ActivityDeps) {
           notices: r.notices,
         });
         await enqueueComplaintDeliveries(trx, { eventId, complaintId: r.complaintId, notifications });
+      });
+    },
+
+    /**
+     * Writes a warning's new state, its event (permanent record) and its notices, once. A warning
+     * about a step also puts the event on its application's timeline (with the step), and its
+     * notices go out like the step's own (emails included); a department's warning has no
+     * application, its notices stay in the app, like a complaint's.
+     */
+    async projectWarning(r: WarningReport): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await warningsRepo.applyReport(trx, r);
+        await applyCaseChanges(trx, r.caseChanges);
+        const eventId = `${r.workflowId}#${r.seq}`;
+        await warningsRepo.appendEvent(trx, { eventId, warningId: r.warningId, event: r.event });
+        if (r.applicationId) {
+          await logEvent(trx, {
+            eventId,
+            applicationId: r.applicationId,
+            stepId: r.stepId,
+            event: r.event,
+            notices: r.notices,
+          });
+        } else {
+          await notificationsRepo.add(trx, {
+            eventId,
+            applicationId: null,
+            stepId: null,
+            type: r.event.type,
+            at: r.event.at,
+            notices: r.notices,
+          });
+        }
       });
     },
 

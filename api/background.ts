@@ -16,6 +16,7 @@ import type { AppDeps } from './deps';
 import { applicationServiceDeps, startApplicationWorkflow } from './services/applications';
 import { issueDocuments } from './services/documents';
 import { recoverComplaints } from './services/complaints';
+import { recoverWarnings } from './services/warnings';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -105,6 +106,7 @@ export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
     deliveries(deps),
     every(deps, 'launch recovery', RECOVER_EVERY_MS, () => recoverLaunches(deps)),
     every(deps, 'complaint recovery', RECOVER_EVERY_MS, () => recoverComplaints(deps)),
+    every(deps, 'warning recovery', RECOVER_EVERY_MS, () => recoverWarnings(deps)),
     every(deps, 'purging old idempotency keys', PURGE_EVERY_MS, () => purgeIdempotencyKeys(deps)),
     // The center's documents of every event that issues one (api/services/documents.ts).
     every(deps, 'issuing documents', ISSUE_DOCUMENTS_EVERY_MS, () => issueDocuments(deps)),

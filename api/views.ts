@@ -115,6 +115,8 @@ export const toCaseView = (c: CaseRow) => ({
   applicationId: c.application_id,
   /** Set on a case about a complaint's late reply (stepId and applicationId are then null). */
   complaintId: c.complaint_id,
+  /** Set on a case about a hand-issued warning's late reply (stepId and applicationId are then null). */
+  warningId: c.warning_id,
   departmentCode: c.department_code,
   attempt: c.attempt,
   level: c.level,

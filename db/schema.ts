@@ -4,6 +4,7 @@ import type { ComplaintCategory, ComplaintKind, ComplaintStatus } from '../domai
 import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
 import type { SessionKind, SessionOpinion, StepPause } from '../domain/projection';
 import type { DocumentKind } from '../domain/documents';
+import type { WarningRound, WarningStatus, WarningSubject } from '../domain/warnings';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -132,6 +133,8 @@ export interface SupervisionCasesTable {
   application_id: string | null;
   /** The complaint (or rectification task) of a case about a late reply; null for a step's case. */
   complaint_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The hand-issued warning of a case about its late reply; null otherwise. */
+  warning_id: ColumnType<string | null, string | null | undefined, string | null>;
   department_code: string;
   attempt: number;
   level: number;
@@ -370,6 +373,48 @@ export interface ComplaintEventsTable {
   detail: Json<Record<string, unknown>>;
 }
 
+/** Warnings issued by hand (人工督办): the read model of each warning's workflow. */
+export interface WarningsTable {
+  id: string;
+  subject: WarningSubject;
+  step_id: string | null;
+  application_id: string | null;
+  department_code: string;
+  reason: string;
+  reply_workdays: number;
+  issued_by_id: string;
+  issued_by: string;
+  issued_at: Timestamp;
+  status: WarningStatus;
+  round: Generated<number>;
+  round_started_at: Timestamp;
+  reply_due_at: NullableTimestamp;
+  yellow_at: NullableTimestamp;
+  overdue: Generated<boolean>;
+  escalation_level: Generated<number>;
+  /** Every round: its deadline, the reply, the office's return. */
+  rounds: ColumnType<WarningRound[], string | undefined, string>;
+  ever_late: Generated<boolean>;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  /** The workflow's report sequence: a report applies only when newer. */
+  version: Generated<number>;
+  workflow_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
+
+/** The permanent record of each warning's events (append-only). */
+export interface WarningEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  warning_id: string;
+  type: string;
+  actor_id: string;
+  actor_name: string;
+  at: Timestamp;
+  detail: Json<Record<string, unknown>>;
+}
+
 /** Ratings (好差评), kept for the assessment: one per step, one per application. */
 export interface RatingsTable {
   id: Generated<number>;
@@ -412,6 +457,8 @@ export interface Database {
   ratings: RatingsTable;
   auth_sessions: AuthSessionsTable;
   sign_in_attempts: SignInAttemptsTable;
+  warnings: WarningsTable;
+  warning_events: WarningEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -428,6 +475,8 @@ export type DocumentRow = Selectable<DocumentsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type ComplaintRow = Selectable<ComplaintsTable>;
 export type ComplaintEventRow = Selectable<ComplaintEventsTable>;
+export type WarningRow = Selectable<WarningsTable>;
+export type WarningEventRow = Selectable<WarningEventsTable>;
 export type RatingRow = Selectable<RatingsTable>;
 
 /** One sign-in session per issued token (its `jti`): expires with the token, can be revoked earlier. */

@@ -50,6 +50,8 @@ type Params = Record<string, string>;
 const str = (params: NoticeParams): Params =>
   Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
 const step = (p: Params) => `“${p.matterName ?? ''}”（环节 ${p.stepId ?? ''}）`;
+/** What a warning concerns: its step, else nothing more (a department's warning names no matter). */
+const warned = (p: Params) => (p.stepId ? `（${step(p)}）` : '');
 
 /** One sentence per notice code: what happened, for the email of an in-app notice. */
 const NOTICE_SENTENCES: Record<NoticeCode, (p: Params) => string> = {
@@ -89,6 +91,17 @@ const NOTICE_SENTENCES: Record<NoticeCode, (p: Params) => string> = {
   complaint_case_answered: (p) => `投诉/整改 ${p.complaintId ?? ''} 的督办件 ${p.caseId ?? ''} 已回复。`,
   complaint_replied: (p) => `投诉/整改 ${p.complaintId ?? ''} 已答复，请审核办结。`,
   complaint_closed: (p) => `投诉/整改 ${p.complaintId ?? ''} 已办结。`,
+  warning_issued: (p) =>
+    `督办通知 ${p.warningId ?? ''}${warned(p)}，请于 ${p.deadline ? beijingDate(p.deadline) : '—'} 前书面回复。`,
+  warning_replied: (p) =>
+    `督办通知 ${p.warningId ?? ''}${warned(p)}已回复${p.late === '1' ? '（逾期）' : ''}，请审核。`,
+  warning_accepted: (p) => `督办通知 ${p.warningId ?? ''}${warned(p)}的回复已采纳，督办办结。`,
+  warning_returned: (p) =>
+    `督办通知 ${p.warningId ?? ''}${warned(p)}的回复被退回，请于 ${p.deadline ? beijingDate(p.deadline) : '—'} 前重新回复。`,
+  warning_overdue: (p) => `督办通知 ${p.warningId ?? ''}${warned(p)}逾期未回复，立案督办 ${p.caseId ?? ''}。`,
+  warning_case_escalated: (p) =>
+    `督办通知 ${p.warningId ?? ''}${warned(p)}的督办件 ${p.caseId ?? ''} 升级为第 ${p.level ?? ''} 级。`,
+  warning_case_answered: (p) => `督办通知 ${p.warningId ?? ''}${warned(p)}的督办件 ${p.caseId ?? ''} 已回复。`,
 };
 
 /** The email of one in-app notice to one user: subject and plain text. An unknown code is shown plainly. */

@@ -30,6 +30,14 @@ export const NOTICE_CODES = [
   'complaint_case_answered',
   'complaint_replied',
   'complaint_closed',
+  // Warnings issued by hand (domain/warnings.ts)
+  'warning_issued',
+  'warning_replied',
+  'warning_accepted',
+  'warning_returned',
+  'warning_overdue',
+  'warning_case_escalated',
+  'warning_case_answered',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

@@ -111,7 +111,8 @@ export type CaseChange =
   | { kind: 'open'; opening: CaseOpening }
   | { kind: 'answer'; caseId: string; answer: string; answeredBy: string; at: string }
   | { kind: 'close_step'; stepId: string; attempt: number; outcome: 'decided' | 'cancelled'; at: string }
-  | { kind: 'close_complaint'; complaintId: string; outcome: 'decided' | 'cancelled'; at: string };
+  | { kind: 'close_complaint'; complaintId: string; outcome: 'decided' | 'cancelled'; at: string }
+  | { kind: 'close_warning'; warningId: string; outcome: 'decided' | 'cancelled'; at: string };
 
 export interface CaseOpening {
   caseId: string;
@@ -120,6 +121,8 @@ export interface CaseOpening {
   applicationId: string | null;
   /** The complaint (or rectification task) of a case about its late reply. */
   complaintId?: string;
+  /** The hand-issued warning (督办通知) of a case about its late reply. */
+  warningId?: string;
   departmentCode: string;
   attempt: number;
   level: number;

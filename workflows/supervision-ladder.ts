@@ -1,6 +1,6 @@
-// The supervision ladder (督办) of one step attempt or one complaint: the case opened when the step
-// turns red (or a complaint's reply is late), the next level when a case goes unanswered, and
-// closing whatever is open when the step ends (or the complaint is answered or closed).
+// The supervision ladder (督办) of one step attempt, one complaint or one round of a hand-issued
+// warning: the case opened when the step turns red (or a reply is late), the next level when a case
+// goes unanswered, and closing whatever is open when the step ends (or the reply comes).
 //
 // The ladder writes nothing itself: it records its case changes, and the workflow's next report
 // carries them (`takeChanges`) into the same transaction as the state and the timeline event, so a
@@ -9,10 +9,11 @@ import { caseIdFor, escalates, type OpenCase } from '../domain/supervision';
 import type { CaseChange } from '../domain/projection';
 import { acts } from './common';
 
-/** Whose ladder it is: a step attempt, or a complaint / rectification task. */
+/** Whose ladder it is: a step attempt, a complaint / rectification task, or a round of a warning. */
 export type LadderSubject =
   | { stepId: string; applicationId: string; departmentCode: string; attempt: number }
-  | { complaintId: string; departmentCode: string; attempt: number };
+  | { complaintId: string; departmentCode: string; attempt: number }
+  | { warningId: string; departmentCode: string; attempt: number };
 
 export class SupervisionLadder {
   private current: OpenCase | null = null;
@@ -49,7 +50,11 @@ export class SupervisionLadder {
     const openedAt = new Date().toISOString();
     const dueAt = await acts.computeDeadline({ from: openedAt, workdays: this.policy.caseResponseDays });
     const s = this.subject;
-    const caseId = caseIdFor('complaintId' in s ? s.complaintId : s.stepId, s.attempt, level);
+    const caseId = caseIdFor(
+      'complaintId' in s ? s.complaintId : 'warningId' in s ? s.warningId : s.stepId,
+      s.attempt,
+      level,
+    );
     this.current = { caseId, level, dueAt, answered: false };
     this.changes.push({
       kind: 'open',
@@ -57,7 +62,9 @@ export class SupervisionLadder {
         caseId,
         ...('complaintId' in s
           ? { stepId: null, applicationId: null, complaintId: s.complaintId }
-          : { stepId: s.stepId, applicationId: s.applicationId }),
+          : 'warningId' in s
+            ? { stepId: null, applicationId: null, warningId: s.warningId }
+            : { stepId: s.stepId, applicationId: s.applicationId }),
         departmentCode: s.departmentCode,
         attempt: s.attempt,
         level,
@@ -79,14 +86,16 @@ export class SupervisionLadder {
     this.changes.push({ kind: 'answer', caseId, answer, answeredBy, at: new Date().toISOString() });
   }
 
-  /** Closes whatever case is open, when the step is decided or cancelled (a complaint answered or closed). */
+  /** Closes whatever case is open, when the step is decided or cancelled (a complaint or warning answered or closed). */
   close(outcome: 'decided' | 'cancelled', at: string): void {
     if (!this.current) return;
     const s = this.subject;
     this.changes.push(
       'complaintId' in s
         ? { kind: 'close_complaint', complaintId: s.complaintId, outcome, at }
-        : { kind: 'close_step', stepId: s.stepId, attempt: s.attempt, outcome, at },
+        : 'warningId' in s
+          ? { kind: 'close_warning', warningId: s.warningId, outcome, at }
+          : { kind: 'close_step', stepId: s.stepId, attempt: s.attempt, outcome, at },
     );
   }
 }

@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps';
 import { isTemporalUnavailable, notFound, unavailable } from '../errors';
 import { CalendarDayBody, CalendarQuery, DateParams } from '../schemas';
 import { notifyOpenComplaints } from '../services/complaints';
+import { notifyOpenWarnings } from '../services/warnings';
 import { callTemporal } from '../temporal-call';
 import { defineRoute } from './define';
 
@@ -109,7 +110,13 @@ export const calendarRoutes = [
       const note = `${body.date} ${body.workday ? 'working day' : 'holiday'}: ${body.note}`;
       const recomputed = await notifyOpenSteps(deps, note);
       const complaints = await notifyOpenComplaints(deps, note);
-      return { ...body, openStepsRecomputed: recomputed, openComplaintsRecomputed: complaints };
+      const warnings = await notifyOpenWarnings(deps, note);
+      return {
+        ...body,
+        openStepsRecomputed: recomputed,
+        openComplaintsRecomputed: complaints,
+        openWarningsRecomputed: warnings,
+      };
     },
   }),
 
@@ -128,7 +135,14 @@ export const calendarRoutes = [
       });
       const recomputed = await notifyOpenSteps(deps, `${date} entry removed`);
       const complaints = await notifyOpenComplaints(deps, `${date} entry removed`);
-      return { date, removed: true, openStepsRecomputed: recomputed, openComplaintsRecomputed: complaints };
+      const warnings = await notifyOpenWarnings(deps, `${date} entry removed`);
+      return {
+        date,
+        removed: true,
+        openStepsRecomputed: recomputed,
+        openComplaintsRecomputed: complaints,
+        openWarningsRecomputed: warnings,
+      };
     },
   }),
 ];

@@ -21,6 +21,7 @@ import { supervisionRoutes } from './supervision';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 import { accountRoutes } from './accounts';
+import { warningRoutes } from './warnings';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...systemRoutes,
@@ -41,6 +42,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...complaintRoutes,
   ...ratingRoutes,
   ...accountRoutes,
+  ...warningRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

@@ -23,6 +23,7 @@ import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
 import { conflict } from '../errors';
 import { answerComplaintCase } from '../services/complaints';
+import { answerWarningCase } from '../services/warnings';
 import { overdueWorkdays, stepRefusal, toCaseView, toStepView, withRemaining } from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
@@ -44,7 +45,7 @@ export const supervisionRoutes: AnyRoute[] = [
         offset: (query.page - 1) * query.pageSize,
       });
       // Each case also names its matter and project.
-      // (A case about a complaint's late reply has neither: it links to its complaint.)
+      // (A case about a complaint's or a warning's late reply has neither: it links to it.)
       const [steps, names] = await Promise.all([
         stepsRepo.findMany(
           deps.db,
@@ -75,7 +76,8 @@ export const supervisionRoutes: AnyRoute[] = [
     scope: scopes.departmentCase,
     params: CaseIdParams,
     handler: async ({ deps, user, resource: found }) => {
-      // A complaint's case is read with its complaint (GET /api/complaints/:id).
+      // A complaint's or a warning's case is read with it (GET /api/complaints/:id, /api/warnings/:id).
+      if (found.warning_id) throw conflict(`case ${found.id} is about warning ${found.warning_id}: open the warning`);
       if (!found.step_id)
         throw conflict(`case ${found.id} is about complaint ${found.complaint_id}: open the complaint`);
       const step = (await stepsRepo.find(deps.db, found.step_id))!;
@@ -116,6 +118,8 @@ export const supervisionRoutes: AnyRoute[] = [
     handler: async ({ deps, user, body, resource: found, updateId }) => {
       // A case about a complaint's late reply is answered on the complaint's workflow.
       if (found.complaint_id) return answerComplaintCase(deps, user, found, body.answer, updateId);
+      // And one about a warning's late reply, on the warning's.
+      if (found.warning_id) return answerWarningCase(deps, user, found, body.answer, updateId);
       const step = (await stepsRepo.find(deps.db, found.step_id!))!;
       await callTemporal(deps, () =>
         deps.temporal.workflow

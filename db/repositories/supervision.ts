@@ -21,6 +21,7 @@ export const supervisionRepo = {
         step_id: c.stepId,
         application_id: c.applicationId,
         complaint_id: c.complaintId ?? null,
+        warning_id: c.warningId ?? null,
         department_code: c.departmentCode,
         attempt: c.attempt,
         level: c.level,
@@ -107,6 +108,16 @@ export const supervisionRepo = {
       .updateTable('supervision_cases')
       .set({ status: 'closed', outcome: c.outcome, closed_at: new Date(c.at) })
       .where('complaint_id', '=', c.complaintId)
+      .where('status', '=', 'open')
+      .execute();
+  },
+
+  /** Closes the open case of a warning (its reply came). */
+  async closeForWarning(db: Db, c: { warningId: string; outcome: 'decided' | 'cancelled'; at: string }): Promise<void> {
+    await db
+      .updateTable('supervision_cases')
+      .set({ status: 'closed', outcome: c.outcome, closed_at: new Date(c.at) })
+      .where('warning_id', '=', c.warningId)
       .where('status', '=', 'open')
       .execute();
   },

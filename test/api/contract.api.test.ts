@@ -27,6 +27,7 @@ let accountId: string;
 let caseNo: string;
 let queryPassword: string;
 let complaintNo: string;
+let warningNo: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -74,6 +75,10 @@ beforeAll(async () => {
     (await as.supervisor!.post(`/api/complaints/${complaintNo}/assign`, { departmentCode: 'DRC', replyWorkdays: 5 }))
       .status,
   ).toBe(200);
+  // A warning on the DRC's step: its staff may reach it, the EEB's may not.
+  const warning = await as.supervisor!.post('/api/warnings', { stepId, reason: '限期说明', replyWorkdays: 5 });
+  expect(warning.status).toBe(201);
+  warningNo = warning.body.id;
 });
 
 afterAll(async () => {
@@ -97,7 +102,9 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
                 ? userId
                 : spec.path.startsWith('/api/complaints')
                   ? complaintNo
-                  : appId,
+                  : spec.path.startsWith('/api/warnings')
+                    ? warningNo
+                    : appId,
     )
     .replace(':no', complaintNo)
     .replace(':code', 'PROJECT-FILING')
@@ -157,6 +164,10 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/complaints/:id/assign': { departmentCode: 'DRC', replyWorkdays: 5 },
     'post /api/complaints/:id/reply': { reply: '答复' },
     'post /api/complaints/:id/close': { upheld: false, conclusion: '不属实' },
+    'post /api/warnings': { stepId, reason: '限期说明', replyWorkdays: 5 },
+    'post /api/warnings/:id/reply': { reply: '答复' },
+    'post /api/warnings/:id/accept': {},
+    'post /api/warnings/:id/return': { reason: '退回' },
     // A wrong current password: the route is reached and refuses (400), nobody's password changes.
     'post /api/me/password': { currentPassword: 'not-the-password-1', newPassword: 'another-pass-2' },
   };

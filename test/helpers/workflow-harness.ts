@@ -27,6 +27,9 @@ import {
   type ClockPolicy,
 } from '../../workflows/shared';
 import { complaintWorkflowId, type ComplaintWorkflowInput } from '../../workflows/complaints-shared';
+import { warningsRepo } from '../../db/repositories/warnings';
+import type { WarningPolicy } from '../../domain/warnings';
+import { warningWorkflowId, type WarningWorkflowInput } from '../../workflows/warnings-shared';
 
 export const staff = (departmentCode: string): Actor => ({
   id: `staff-${departmentCode}`,
@@ -308,6 +311,66 @@ export class WorkflowHarness {
     return { complaintId, handle, input };
   }
 
+  /**
+   * Records a warning issued by hand (on a fresh application's project filing, or on a department)
+   * and starts its workflow, like api/services/warnings.ts; its history is kept like an application's.
+   */
+  async launchWarning(
+    options: {
+      onStep?: boolean;
+      departmentCode?: string;
+      replyWorkdays?: number;
+      policy?: Partial<WarningPolicy>;
+    } = {},
+  ) {
+    const issuedAt = new Date(await this.env.currentTimeMs());
+    const replyWorkdays = options.replyWorkdays ?? 3;
+    const recorded = options.onStep ? await this.record([{ code: 'PROJECT-FILING', dept: 'DRC', days: 1 }]) : undefined;
+    const step = recorded?.steps[0];
+    const departmentCode = step ? step.departmentCode : (options.departmentCode ?? 'DRC');
+    const warningId = await warningsRepo.nextNumber(this.db.db, issuedAt);
+    const applicationId = recorded?.applicationId ?? null;
+    await warningsRepo.insert(this.db.db, {
+      id: warningId,
+      step: step ? { id: step.id, applicationId: applicationId! } : null,
+      departmentCode,
+      reason: '限期说明延误原因',
+      replyWorkdays,
+      issuedBy: { id: supervisor.id, displayName: supervisor.displayName },
+      issuedAt,
+      replyDueAt: issuedAt,
+    });
+    const input: WarningWorkflowInput = {
+      warningId,
+      issuedAt: issuedAt.toISOString(),
+      issuedBy: { id: supervisor.id, displayName: supervisor.displayName },
+      departmentCode,
+      replyWorkdays,
+      reason: '限期说明延误原因',
+      about: step ? { stepId: step.id, applicationId: applicationId!, matterName: step.matterName } : null,
+      policy: {
+        caseResponseDays: DEFAULT_CLOCK_POLICY.caseResponseDays,
+        escalationLevels: DEFAULT_CLOCK_POLICY.escalationLevels,
+        yellowRatio: DEFAULT_CLOCK_POLICY.yellowRatio,
+        yellowDaysLeft: DEFAULT_CLOCK_POLICY.yellowDaysLeft,
+        ...options.policy,
+      },
+    };
+    const handle = await this.env.client.workflow.start('warningWorkflow', {
+      workflowId: warningWorkflowId(warningId),
+      taskQueue: this.taskQueue,
+      args: [input],
+    });
+    if (recordingHistories()) {
+      this.launched.push({
+        prefix: this.scenarioPrefix(),
+        workflowId: handle.workflowId,
+        firstRunId: handle.firstExecutionRunId,
+      });
+    }
+    return { warningId, applicationId, stepId: step?.id ?? null, handle, input };
+  }
+
   step(applicationId: string, matterCode: string): WorkflowHandle {
     return this.env.client.workflow.getHandle(stepWorkflowId(applicationId, matterCode));
   }
@@ -401,6 +464,7 @@ export class WorkflowHarness {
         const role = run.workflowId
           .replace(/^application-[^/]+/, 'application')
           .replace(/^complaint-.+$/, 'complaint')
+          .replace(/^warning-.+$/, 'warning')
           .replace(/\//g, '.');
         const file = `${app.prefix}.${role}${n > 1 ? `.run-${n}` : ''}.json`;
         fs.writeFileSync(path.join(dir, file), historyToJson(run.history));

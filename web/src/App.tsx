@@ -24,6 +24,7 @@ import { ComplaintsPage } from './pages/Complaints';
 import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint';
 import { RatingPage } from './pages/PublicRating';
 import { AuditPage, ChangePasswordPage, MySessionsPage } from './pages/Account';
+import { WarningsPage } from './pages/Warnings';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -44,12 +45,14 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/inbox', 'nav.inbox'],
     ['/inbox/done', 'nav.done'],
     ['/cases', 'nav.cases'],
+    ['/warnings', 'nav.warnings'],
     ['/complaints', 'nav.departmentComplaints'],
   ],
   supervisor: [
     ['/board', 'nav.board'],
     ['/projects', 'nav.projects'],
     ['/cases', 'nav.cases'],
+    ['/warnings', 'nav.warnings'],
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
     ['/complaints', 'nav.complaints'],
@@ -196,6 +199,8 @@ export function App() {
                 <Route path="/admin/deliveries" element={<DeliveriesPage />} />
                 <Route path="/complaints" element={<ComplaintsPage user={user} />} />
                 <Route path="/complaints/:id" element={<ComplaintsPage user={user} />} />
+                <Route path="/warnings" element={<WarningsPage user={user} />} />
+                <Route path="/warnings/:id" element={<WarningsPage user={user} />} />
               </>
             )}
             <Route path="*" element={<Navigate to={user ? HOME[user.role] : '/login'} replace />} />

@@ -257,6 +257,9 @@ const FIELD_LABELS: Record<string, Keys<'fields'> | `actions.${Keys<'actions'>}`
   role: 'role',
   answer: 'answer',
   topic: 'topic',
+  reply: 'reply',
+  replyWorkdays: 'replyWorkdays',
+  stepId: 'step',
   scheduledAt: 'at',
   location: 'location',
   invitedDepartments: 'department',
@@ -291,6 +294,7 @@ export function detailText(t: TFunction, d: ApiErrorDetail): string {
           n: p.minimum ?? p.maximum ?? '',
         });
       if (p.problem === 'own_account') return t('reasons.own_account');
+      if (p.problem === 'step_or_department') return t('validation.stepOrDepartment');
       if (last === 'reason') return t('validation.reasonRequired');
       if (last === 'promisedLimitDays') return t('validation.promisedOverStatutory');
       if (last === 'departmentCode') return t('validation.staffDepartment');

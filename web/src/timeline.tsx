@@ -35,6 +35,8 @@ export function eventDetails(
   if (str('note')) out.push(t('timeline.note', { text: str('note') }));
   if (str('message')) out.push(t('timeline.message', { text: str('message') }));
   if (str('answer')) out.push(t('timeline.answer', { text: str('answer') }));
+  if (str('reply')) out.push(t('timeline.reply', { text: str('reply') }));
+  if (typeof d.round === 'number' && d.round > 1) out.push(t('timeline.round', { n: d.round }));
   if (str('minutes')) out.push(t('timeline.minutes', { text: str('minutes') }));
   if (str('certificateNo')) out.push(t('timeline.certificate', { no: str('certificateNo') }));
   if (typeof d.workdays === 'number') out.push(t('timeline.workdays', { n: d.workdays }));

@@ -11,6 +11,7 @@ import type { DocumentView } from '../../domain/documents';
 import type { PublicProgress } from '../../domain/public-progress';
 import type { ProjectLight } from '../../domain/project-clock';
 import type { ProjectClockView, ProjectRiskRow, ScheduleEntryView } from '../../api/views';
+import type { WarningAction, WarningRound, WarningStatus, WarningSubject } from '../../domain/warnings';
 
 export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
 export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
@@ -24,6 +25,7 @@ export interface ProjectBoard {
   page: number;
   pageSize: number;
 }
+export type { WarningAction, WarningRound, WarningStatus, WarningSubject };
 
 export interface User {
   id: string;
@@ -164,6 +166,8 @@ export interface SupervisionCase {
   stepId: string | null;
   applicationId: string | null;
   complaintId?: string | null;
+  /** Set on a case about a hand-issued warning's late reply. */
+  warningId?: string | null;
   departmentCode: string;
   attempt?: number;
   level: number;
@@ -274,6 +278,43 @@ export interface Complaint {
 }
 
 export interface ComplaintDetail extends Complaint {
+  events: TimelineEvent[];
+  cases: SupervisionCase[];
+}
+
+/** A warning issued by hand (人工督办), as the supervision office or the department reads it. */
+export interface Warning {
+  id: string;
+  warningNo: string;
+  subject: WarningSubject;
+  stepId: string | null;
+  applicationId: string | null;
+  matterCode: string | null;
+  matterName: string | null;
+  projectName: string | null;
+  caseNo: string | null;
+  departmentCode: string;
+  reason: string;
+  replyWorkdays: number;
+  issuedBy: string;
+  issuedAt: string;
+  status: WarningStatus;
+  light: Light;
+  round: number;
+  roundStartedAt: string;
+  replyDueAt: string | null;
+  overdue: boolean;
+  escalationLevel: number;
+  rounds: WarningRound[];
+  reply: string | null;
+  everLate: boolean;
+  closedAt: string | null;
+  closedBy: string | null;
+  version: number;
+  allowedActions: WarningAction[];
+}
+
+export interface WarningDetail extends Warning {
   events: TimelineEvent[];
   cases: SupervisionCase[];
 }
@@ -432,6 +473,12 @@ export interface Answers {
   'POST /api/complaints/{id}/close': Complaint;
   'GET /api/public/ratings': Rateables;
   'POST /api/public/ratings': RatingAnswer;
+  'GET /api/warnings': { items: Warning[]; total: number };
+  'GET /api/warnings/{id}': WarningDetail;
+  'POST /api/warnings': Warning;
+  'POST /api/warnings/{id}/reply': Warning;
+  'POST /api/warnings/{id}/accept': Warning;
+  'POST /api/warnings/{id}/return': Warning;
 }
 
 /** Where a user's notices are also sent, and which channels the center has turned on. */

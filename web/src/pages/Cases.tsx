@@ -63,7 +63,9 @@ export function CasesPage() {
             header: t('fields.matter'),
             cell: (c) => (
               <>
-                {c.complaintId ? (
+                {c.warningId ? (
+                  <Link to={`/warnings/${c.warningId}`}>{c.warningId}</Link>
+                ) : c.complaintId ? (
                   <Link to={`/complaints/${c.complaintId}`}>{c.complaintId}</Link>
                 ) : (
                   <Link to={`/cases/${c.id}`}>{c.matterName ?? c.stepId}</Link>

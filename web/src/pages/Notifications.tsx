@@ -72,7 +72,9 @@ export function NotificationsPage() {
           {
             header: t('fields.id'),
             cell: (n) =>
-              n.applicationId ? (
+              typeof n.params.warningId === 'string' ? (
+                <Link to={`/warnings/${n.params.warningId}`}>{n.params.warningId}</Link>
+              ) : n.applicationId ? (
                 <Link to={`/applications/${n.applicationId}`}>{n.applicationId}</Link>
               ) : typeof n.params.complaintId === 'string' ? (
                 <Link to={`/complaints/${n.params.complaintId}`}>{n.params.complaintId}</Link>

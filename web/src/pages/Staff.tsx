@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, useParams } from 'react-router-dom';
 import { request } from '../api';
@@ -18,6 +19,7 @@ import {
 import { StepActions } from '../StepActions';
 import { Timeline } from '../timeline';
 import type { Step } from '../types';
+import { IssueWarningButton, WarningBanners } from './Warnings';
 
 /** The urge and the open supervision case of a step, with their words, as a banner. */
 export function StepBanners({ step, compact = false }: { step: Step; compact?: boolean }) {
@@ -79,6 +81,7 @@ export function InboxPage() {
     <section>
       <h1>{t('nav.inbox')}</h1>
       <InboxTabs />
+      <WarningBanners />
       <ErrorBox error={error} />
       <DataTable
         className="responsive inbox"
@@ -167,6 +170,7 @@ export function StepPage() {
   const { id = '' } = useParams();
   const departments = useDepartments();
   const matters = useMatters();
+  const [warned, setWarned] = useState<string>();
   const {
     data: step,
     error,
@@ -192,6 +196,7 @@ export function StepPage() {
         {step.attempt > 1 && ` · ${t('fields.attempt', { n: step.attempt })}`}
       </p>
       <StepBanners step={step} />
+      <WarningBanners stepId={step.id} refresh={warned} />
       <dl className="facts">
         <dt>{t('fields.status')}</dt>
         <dd>
@@ -249,6 +254,10 @@ export function StepPage() {
         )}
       </dl>
       <StepActions step={step} materials={matters.find(step.matterCode)?.materials ?? []} onDone={reload} />
+      <IssueWarningButton
+        target={{ stepId: step.id, matterName: step.matterName, departmentCode: step.departmentCode }}
+        onDone={(w) => setWarned(w.id)}
+      />
       <h2>{t('inbox.history')}</h2>
       <Timeline events={events} matterOfStep={() => undefined} showMatter={false} />
     </section>

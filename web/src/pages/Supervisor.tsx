@@ -18,6 +18,7 @@ import { EChart, type EChartsOption } from '../EChart';
 import { ProjectLightBadge } from '../ProjectClock';
 import { StepActions } from '../StepActions';
 import type { ProjectRiskRow } from '../types';
+import { IssueWarningButton } from './Warnings';
 
 /** The supervision board (督办看板): yellow and red steps, by project, with urging and extension. */
 export function BoardPage() {
@@ -90,6 +91,9 @@ export function BoardPage() {
             cell: (s) => (
               <>
                 <StepActions step={s} only={['urge', 'extend']} onDone={reload} />
+                <IssueWarningButton
+                  target={{ stepId: s.id, matterName: s.matterName, departmentCode: s.departmentCode }}
+                />
                 {s.urgeRefusal && s.urgeRefusal.reason === 'urge_too_soon' && (
                   <small className="muted why-not">{refusalText(t, s.urgeRefusal, departments.name)}</small>
                 )}
