@@ -275,6 +275,9 @@ describe('names, the board, the urge banner and the phone', () => {
 
   it('when the officer opens an application on a phone, then it fits the screen and names every step, department and status in Chinese', async () => {
     const app = await launch('根河光伏电站二期', ['SOIL-WATER']);
+    // The step's workflow records its arrival at the window a moment after the launch answers.
+    const filingId = app.steps.find((s) => s.matterCode === 'PROJECT-FILING')!.id;
+    await eventually(async () => (await eventsOf(officerApi, app.id, filingId, 'step_submitted')) === 1);
     const officer = await signIn('officer', PHONE);
     await officer.goto(`${stack.baseUrl}/applications/${app.id}`);
     await officer.waitForSelector('.step-card[data-step="SOIL-WATER"]');
