@@ -18,6 +18,9 @@ import * as m0017 from './2026_11_30_0017_complaints';
 import * as m0019 from './2026_11_30_0019_read_path_indexes';
 import * as m0020 from './2026_11_30_0020_accounts';
 import * as m0021 from './2026_11_30_0021_audit_filters';
+import * as m0040 from './2026_11_30_0040_matter_versions';
+import * as m0041 from './2026_11_30_0041_step_terms';
+import * as m0042 from './2026_11_30_0042_special_procedure_notice';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -38,4 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0019_read_path_indexes': m0019,
   '2026_11_30_0020_accounts': m0020,
   '2026_11_30_0021_audit_filters': m0021,
+  '2026_11_30_0040_matter_versions': m0040,
+  '2026_11_30_0041_step_terms': m0041,
+  '2026_11_30_0042_special_procedure_notice': m0042,
 };
