@@ -85,6 +85,11 @@ export function BoardPage() {
             cell: (s) => (
               <>
                 <StepActions step={s} only={['urge', 'extend']} onDone={reload} />
+                {s.allowedActions.includes('extend') && s.extensionDaysAllowed !== null && (
+                  <small className="muted" data-extension-allowed={s.extensionDaysAllowed}>
+                    {t('inbox.extensionAllowed', { n: s.extensionDaysAllowed })}
+                  </small>
+                )}
                 {s.urgeRefusal && s.urgeRefusal.reason === 'urge_too_soon' && (
                   <small className="muted why-not">{refusalText(t, s.urgeRefusal, departments.name)}</small>
                 )}
