@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { creditCodeProblem, creditCodeProblemKind } from '../domain/credit-code';
 import { CODE_PATTERN, normalizePhone, PHONE_PATTERN, PROJECT_CODE_PATTERN } from '../domain/identifiers';
 import { CASE_TYPES, ROLES } from '../domain/model';
-import { EXTENSION_MAX_WORKDAYS } from '../domain/step-rules';
+import { MAX_REQUEST_WORKDAYS } from '../domain/step-rules';
+import { SPECIAL_PROCEDURES } from '../domain/special-procedures';
 import { PASSWORD_MAX_LENGTH, PASSWORD_RULE_MESSAGES, passwordProblems } from '../domain/password-policy';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -66,6 +67,7 @@ export const MatterBody = z
     version: readOnly,
     effectiveFrom: readOnly,
     updatedAt: readOnly,
+    createdBy: readOnly,
     name: text(200),
     departmentCode: code,
     caseType: z.enum(CASE_TYPES),
@@ -78,10 +80,16 @@ export const MatterBody = z
     fee: z.strictObject({ amountFen: z.number().int().min(0).max(100_000_000), basis: text(500) }).nullable(),
     prerequisites: z.array(code).max(50),
     stage: z.number().int().min(1).max(4),
+    /** 超时默许: the matter is a co-review opinion, deemed given (approved) when not answered by its deadline. */
+    deemedConsent: z.boolean().default(false),
   })
   .refine((m) => m.promisedLimitDays <= m.statutoryLimitDays, {
     path: ['promisedLimitDays'],
     message: 'the promised limit may not exceed the statutory limit',
+  })
+  .refine((m) => !m.deemedConsent || !m.fee?.amountFen, {
+    path: ['deemedConsent'],
+    message: 'deemed consent applies to opinions, which carry no fee: a fee-bearing matter cannot be deemed approved',
   });
 
 export const CreditCode = z
@@ -174,13 +182,18 @@ export const SupplementRequestBody = z.strictObject({
 });
 export const SupplementBody = z.strictObject({ note: text(2000) });
 export const SpecialProcedureBody = z.strictObject({
-  procedure: z.enum(['hearing', 'inspection', 'testing', 'appraisal', 'expert_review']),
+  procedure: z.enum(SPECIAL_PROCEDURES),
   reason: text(2000),
+  /** Who approved the procedure (e.g. the department's head); printed on the notice to the applicant. */
+  approvedBy: text(64),
 });
 export const EndSpecialProcedureBody = z.strictObject({ note: text(2000) });
 export const ExtensionBody = z.strictObject({
-  workdays: z.number().int().min(1).max(EXTENSION_MAX_WORKDAYS),
+  /** The step's legal cap (statutory limit + 10 working days) is checked against the step itself. */
+  workdays: z.number().int().min(1).max(MAX_REQUEST_WORKDAYS),
   reason: text(2000),
+  /** The head who approved it (行政许可法 第42条); required once the extension passes the statutory limit. */
+  approvedBy: text(64).optional(),
 });
 export const UrgeBody = z.strictObject({ message: text(500) });
 export const ReassignBody = z.strictObject({ assigneeId: z.string().min(1).max(100) });

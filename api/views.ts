@@ -5,6 +5,7 @@ import {
   actionRefusal,
   allowedStepActions,
   awaitsPayment,
+  extensionDaysAllowed,
   type StepAction,
   type StepFacts,
   type StepViewer,
@@ -27,16 +28,34 @@ export interface StepView {
   deadline: string | null;
   decidedAt: string | null;
   outcome: StepRow['outcome'];
+  /** Approved as deemed consent (超时默许) at its deadline. */
+  deemedConsent: boolean;
+  /** The step's catalog version applies deemed consent: not answered by the deadline = approved as deemed. */
+  deemedConsentPolicy: boolean;
   overdue: boolean;
   certificateNo: string | null;
   reason: string | null;
   promisedLimitDays: number;
+  /** The statutory limit of the step's catalog version (null: a step recorded before catalog versions). */
+  statutoryLimitDays: number | null;
+  /** The catalog version (GET /api/matters/:code/versions) the step runs on: its limits, fee and materials. */
+  matterVersion: number | null;
   acceptanceDeadline: string | null;
   deemedAccepted: boolean;
   yellowAt: string | null;
   pausedWorkdays: number;
   extensionDays: number;
+  /** The extension granted, with its reason and approver. */
+  extension: StepRow['extension'];
+  /**
+   * Working days an extension may still add: up to the statutory limit plus the 10 the head may
+   * approve (行政许可法 第42条); null when the statutory limit is unknown.
+   */
+  extensionDaysAllowed: number | null;
+  /** The running clock pause; a special procedure carries its limit, end and approver. */
   pause: StepRow['pause'];
+  /** Special procedures that have ended, oldest first. */
+  specialProcedures: StepRow['special_procedures'];
   supplementItems: string[] | null;
   assignee: { id: string; displayName: string } | null;
   fee: { amountFen: number; paidAt: string | null; receiptNo: string | null } | null;
@@ -63,6 +82,8 @@ export const stepFacts = (s: StepRow): StepFacts => ({
   lastUrgedAt: iso(s.last_urged_at),
   feeAmountFen: s.fee_amount_fen,
   feePaidAt: iso(s.fee_paid_at),
+  promisedLimitDays: s.promised_limit_days,
+  statutoryLimitDays: s.statutory_limit_days,
 });
 
 function iso(d: Date | null): string | null {
@@ -84,16 +105,27 @@ export const toStepView = (s: StepRow, viewer?: StepViewerOf): StepView => ({
   deadline: iso(s.deadline),
   decidedAt: iso(s.decided_at),
   outcome: s.outcome,
+  deemedConsent: s.deemed_consent,
+  deemedConsentPolicy: s.deemed_consent_policy,
   overdue: s.overdue,
   certificateNo: s.certificate_no,
   reason: s.reason,
   promisedLimitDays: s.promised_limit_days,
+  statutoryLimitDays: s.statutory_limit_days,
+  matterVersion: s.matter_version,
   acceptanceDeadline: iso(s.acceptance_deadline),
   deemedAccepted: s.deemed_accepted,
   yellowAt: iso(s.yellow_at),
   pausedWorkdays: s.paused_workdays,
   extensionDays: s.extension_days,
+  extension: s.extension,
+  extensionDaysAllowed: extensionDaysAllowed({
+    promisedLimitDays: s.promised_limit_days,
+    statutoryLimitDays: s.statutory_limit_days,
+    extensionDays: s.extension_days,
+  }),
   pause: s.pause,
+  specialProcedures: s.special_procedures ?? [],
   supplementItems: s.supplement_items,
   assignee: s.assignee_id ? { id: s.assignee_id, displayName: s.assignee_name ?? '' } : null,
   fee: s.fee_amount_fen

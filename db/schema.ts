@@ -2,7 +2,13 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ComplaintCategory, ComplaintKind, ComplaintStatus } from '../domain/complaints';
 import type { ApplicationStatus, CaseType, Light, Outcome, Role, StepStatus } from '../domain/model';
-import type { SessionKind, SessionOpinion, StepPause } from '../domain/projection';
+import type {
+  SessionKind,
+  SessionOpinion,
+  SpecialProcedureRecord,
+  StepExtension,
+  StepPause,
+} from '../domain/projection';
 import type { DocumentKind } from '../domain/documents';
 import type { WarningRound, WarningStatus, WarningSubject } from '../domain/warnings';
 
@@ -51,6 +57,35 @@ export interface MattersTable {
   prerequisites: Json<string[]>;
   stage: number;
   updated_at: Timestamp;
+  /** The current version (matter_versions) and when it took effect. */
+  version: Generated<number>;
+  effective_from: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Deemed consent (超时默许): its step, not answered by its deadline, is approved as deemed. */
+  deemed_consent: Generated<boolean>;
+}
+
+/** Every version of every matter, kept unchanged (a trigger refuses updates and deletes). */
+export interface MatterVersionsTable {
+  matter_code: string;
+  version: number;
+  effective_from: Timestamp;
+  name: string;
+  department_code: string;
+  case_type: CaseType;
+  legal_basis: string;
+  conditions: string;
+  procedure: string;
+  materials: Json<string[]>;
+  statutory_limit_days: number;
+  promised_limit_days: number;
+  fee_amount_fen: number | null;
+  fee_basis: string | null;
+  prerequisites: Json<string[]>;
+  stage: number;
+  deemed_consent: Generated<boolean>;
+  /** The admin who made the version (null for versions carried over by the migration). */
+  created_by: string | null;
+  created_by_name: string | null;
 }
 
 export interface ProjectInfo {
@@ -124,6 +159,16 @@ export interface StepsTable {
   workdays_used: number | null;
   escalation_level: Generated<number>;
   last_urged_at: Date | null;
+  /** The catalog version the step runs on (null: recorded before catalog versions). */
+  matter_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The statutory limit of that version (the extension's legal cap); null when unknown. */
+  statutory_limit_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** That version's deemed-consent policy. */
+  deemed_consent_policy: Generated<boolean>;
+  /** Approved as deemed consent at its deadline. */
+  deemed_consent: Generated<boolean>;
+  extension: ColumnType<StepExtension | null, string | null | undefined, string | null>;
+  special_procedures: ColumnType<SpecialProcedureRecord[], string | undefined, string>;
 }
 
 export interface SupervisionCasesTable {
@@ -436,6 +481,7 @@ export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
   matters: MattersTable;
+  matter_versions: MatterVersionsTable;
   applications: ApplicationsTable;
   steps: StepsTable;
   events: EventsTable;
@@ -463,6 +509,7 @@ export interface Database {
 
 export type UserRow = Selectable<UsersTable>;
 export type MatterRow = Selectable<MattersTable>;
+export type MatterVersionRow = Selectable<MatterVersionsTable>;
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type StepRow = Selectable<StepsTable>;
 export type EventRow = Selectable<EventsTable>;

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../domain/model';
 import { hashPassword } from '../lib/passwords';
 import { departmentsRepo } from './repositories/departments';
-import { mattersRepo, type Matter } from './repositories/matters';
+import { MatterChangedError, mattersRepo, type Matter } from './repositories/matters';
 import { usersRepo } from './repositories/users';
 import type { Database } from './schema';
 
@@ -155,22 +155,41 @@ export async function ensureAdmin(db: Kysely<Database>, username: string, passwo
   return ensureUser(db, { username, password, displayName: '综合室管理员', role: 'admin', departmentCode: null });
 }
 
+/** The demo catalog's matters with every field filled. */
+export const demoMatters = (): Matter[] =>
+  DEMO_MATTERS.map((m) => ({
+    caseType: 'promised',
+    legalBasis: '',
+    conditions: '符合国家产业政策和当地规划，申请材料齐全、符合法定形式',
+    procedure: '投资审批代办室统一受理 → 部门窗口受理 → 审查 → 决定 → 窗口送达',
+    materials: [],
+    fee: null,
+    deemedConsent: false,
+    ...m,
+  }));
+
+/** The demo departments and users (one per role), and the admin. */
+export async function seedDemoPeople(db: Kysely<Database>, adminUsername: string): Promise<void> {
+  for (const d of DEMO_DEPARTMENTS) {
+    if (!(await departmentsRepo.find(db, d.code))) await departmentsRepo.upsert(db, d);
+  }
+  for (const u of DEMO_USERS) await ensureUser(db, { ...u, password: DEMO_PASSWORD });
+  await ensureAdmin(db, adminUsername, DEMO_PASSWORD);
+}
+
 export async function seedDemo(db: Kysely<Database>, adminUsername: string): Promise<void> {
   for (const d of DEMO_DEPARTMENTS) {
     if (!(await departmentsRepo.find(db, d.code))) await departmentsRepo.upsert(db, d);
   }
-  for (const m of DEMO_MATTERS) {
-    if (await mattersRepo.find(db, m.code)) continue;
-    await mattersRepo.upsert(db, {
-      caseType: 'promised',
-      legalBasis: '',
-      conditions: '符合国家产业政策和当地规划，申请材料齐全、符合法定形式',
-      procedure: '投资审批代办室统一受理 → 部门窗口受理 → 审查 → 决定 → 窗口送达',
-      materials: [],
-      fee: null,
-      ...m,
-    });
+  for (const matter of demoMatters()) {
+    if (await mattersRepo.find(db, matter.code)) continue;
+    // Version 1 of the demo catalog; a concurrent seed that created it first is fine.
+    await db
+      .transaction()
+      .execute((trx) => mattersRepo.saveVersion(trx, matter, { at: new Date(), by: null }))
+      .catch((err: unknown) => {
+        if (!(err instanceof MatterChangedError)) throw err;
+      });
   }
-  for (const u of DEMO_USERS) await ensureUser(db, { ...u, password: DEMO_PASSWORD });
-  await ensureAdmin(db, adminUsername, DEMO_PASSWORD);
+  await seedDemoPeople(db, adminUsername);
 }

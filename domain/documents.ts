@@ -9,6 +9,7 @@
 // | correction_notice | 补正通知书                   | supplement_requested                                  |
 // | refusal_decision  | 不予受理决定书 / 不予许可决定书 | step_refused_acceptance / step_rejected            |
 // | completion_notice | 办结通知书                   | application_completed                                 |
+// | special_procedure_notice | 特别程序告知书        | special_procedure_started                             |
 //
 // A later document of the same kind for the same step (a second correction, the acceptance of a
 // resubmitted attempt) supersedes the earlier one; both are kept.
@@ -19,6 +20,7 @@ export const DOCUMENT_KINDS = [
   'refusal_decision',
   'fee_notice',
   'completion_notice',
+  'special_procedure_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -30,6 +32,7 @@ export const DOCUMENT_SOURCE_EVENTS = [
   'step_rejected',
   'step_refused_acceptance',
   'application_completed',
+  'special_procedure_started',
 ] as const;
 
 /** The documents an event issues; a fee notice only for a step whose catalog fee is above zero. */
@@ -45,6 +48,8 @@ export function documentKindsFor(eventType: string, step: { feeAmountFen: number
       return ['refusal_decision'];
     case 'application_completed':
       return ['completion_notice'];
+    case 'special_procedure_started':
+      return ['special_procedure_notice'];
     default:
       return [];
   }
@@ -56,6 +61,7 @@ const ABBREVIATION: Record<DocumentKind, string> = {
   refusal_decision: 'BY', // 不予
   fee_notice: 'JF', // 缴费
   completion_notice: 'BJ', // 办结
+  special_procedure_notice: 'TB', // 特别程序
 };
 
 /** The document number (文书编号), also its id: GH-2026-000123-SL-1 is the case's first acceptance notice. */
@@ -76,6 +82,8 @@ export function documentTitle(kind: DocumentKind, refusalStage: RefusalStage = '
       return '缴费通知书';
     case 'completion_notice':
       return '办结通知书';
+    case 'special_procedure_notice':
+      return '特别程序告知书';
   }
 }
 
@@ -140,6 +148,16 @@ export type DocumentFacts =
     })
   | (StepFactsForDocument & { kind: 'refusal_decision'; stage: RefusalStage; reason: string })
   | (StepFactsForDocument & { kind: 'fee_notice'; amountFen: number; basis: string | null })
+  | (StepFactsForDocument & {
+      kind: 'special_procedure_notice';
+      /** 听证、检验、检测、鉴定 or 专家评审 (domain/special-procedures.ts). */
+      procedureName: string;
+      reason: string;
+      approvedBy: string;
+      limitDays: number;
+      /** When it ends at the latest (ISO): the end of its last working day. */
+      endsAt: string | null;
+    })
   | {
       kind: 'completion_notice';
       steps: Array<StepFactsForDocument & { decidedAt: string | null; certificateNo: string | null }>;
@@ -342,6 +360,33 @@ function body(h: DocumentHeader, f: DocumentFacts): DocumentBlock[] {
           text:
             '费用只在中心收费处按公布的收费标准收取，不收取收费目录以外的任何费用。' +
             '缴费后方可核发批准文书，请凭本通知书缴费并索取收据。',
+        },
+      ];
+    case 'special_procedure_notice':
+      return [
+        {
+          type: 'paragraph',
+          text:
+            `你单位申请的${quoted(f.matterName)}事项，经审查，依法需要进行${f.procedureName}。` +
+            '依据《中华人民共和国行政许可法》第四十五条，' +
+            `${f.procedureName}所需时间不计算在行政许可期限内，现将所需时间书面告知如下：`,
+        },
+        {
+          type: 'fields',
+          rows: [
+            ['特别程序', f.procedureName],
+            ['事由', f.reason],
+            ['所需时间', `${f.limitDays}个工作日`],
+            ['起止日期', `${chineseDate(h.issuedAt)}起，至迟${f.endsAt ? chineseDate(f.endsAt) : '—'}结束`],
+            ['批准人', f.approvedBy],
+            ...caseFields(h, f),
+          ],
+        },
+        {
+          type: 'paragraph',
+          text:
+            `${f.procedureName}期间承诺时限暂停计算，结束后继续计算，办结日期相应顺延。` +
+            `${f.procedureName}至迟于上述日期结束；超出所需时间的，超出部分计入承诺时限。`,
         },
       ];
     case 'completion_notice':

@@ -5,6 +5,7 @@
 // addresses and the rule has one home. Pure: no I/O, no clock.
 import { SHANGHAI_OFFSET_MS } from './calendar';
 import type { NoticeCode, NoticeParams } from './notices';
+import { SPECIAL_PROCEDURE_NAMES } from './special-procedures';
 
 /** How the center signs its messages (an SMS gateway requires a signature in brackets). */
 export const CENTER_NAME = '行政审批服务中心';
@@ -37,13 +38,7 @@ export function beijingDateTime(iso: string): string {
 /** An amount in fen as yuan: 50000 → 500.00. */
 export const yuan = (fen: number): string => (fen / 100).toFixed(2);
 
-const PROCEDURES: Record<string, string> = {
-  hearing: '听证',
-  inspection: '检验',
-  testing: '检测',
-  appraisal: '鉴定',
-  expert_review: '专家评审',
-};
+const PROCEDURES: Readonly<Record<string, string>> = SPECIAL_PROCEDURE_NAMES;
 const SESSION_KINDS: Record<string, string> = { site_inspection: '联合踏勘', review_meeting: '联审会' };
 
 type Params = Record<string, string>;
@@ -65,6 +60,10 @@ const NOTICE_SENTENCES: Record<NoticeCode, (p: Params) => string> = {
   supplement_received: (p) => `${step(p)}补正材料已提交，办理时限恢复计算。`,
   special_procedure_started: (p) =>
     `${step(p)}进入特别程序：${PROCEDURES[p.procedure ?? ''] ?? p.procedure ?? ''}，办理时限暂停。`,
+  special_procedure_limit_reached: (p) =>
+    `${step(p)}的特别程序（${PROCEDURES[p.procedure ?? ''] ?? p.procedure ?? ''}）已满 ${p.limitDays ?? ''} 个工作日自动结束，办理时限恢复计算。`,
+  step_deemed_consent: (p) =>
+    `${step(p)}未在 ${p.deadline ? beijingDate(p.deadline) : '—'} 前答复，依该事项的超时默许规定视为同意。`,
   step_extended: (p) => `${step(p)}批准延期 ${p.workdays ?? ''} 个工作日：${p.reason ?? ''}。`,
   step_urged: (p) => `督查协调室催办${step(p)}：${p.message ?? ''}。`,
   case_answered: (p) => `督办件 ${p.caseId ?? ''} 已回复：${step(p)}。`,

@@ -10,6 +10,8 @@ export const NOTICE_CODES = [
   'supplement_requested',
   'supplement_received',
   'special_procedure_started',
+  'special_procedure_limit_reached',
+  'step_deemed_consent',
   'step_extended',
   'step_urged',
   'case_answered',

@@ -12,7 +12,46 @@ export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 /** Why the clock of a step stands still. */
 export type StepPause =
   | { kind: 'supplement'; since: string; reason: string; items: string[] }
-  | { kind: 'special'; since: string; reason: string; procedure: SpecialProcedure };
+  | {
+      kind: 'special';
+      since: string;
+      reason: string;
+      procedure: SpecialProcedure;
+      /** Who approved the procedure (the name the department gives). */
+      approvedBy: string;
+      startedBy: Pick<Actor, 'id' | 'displayName'>;
+      /** Its limit in working days (domain/special-procedures.ts), as the applicant is told in writing. */
+      limitDays: number;
+      /** End of its last working day: the procedure ends by itself then and the clock runs again. */
+      endsAt: string;
+    };
+
+/** One special procedure of a step, kept on the step once it has ended (特别程序记录). */
+export interface SpecialProcedureRecord {
+  procedure: SpecialProcedure;
+  reason: string;
+  approvedBy: string;
+  startedAt: string;
+  startedBy: Pick<Actor, 'id' | 'displayName'>;
+  limitDays: number;
+  endsAt: string;
+  endedAt: string;
+  /** `department`: ended by its department; `limit`: ended by itself at its limit; `decision`: the step was decided during it. */
+  endedBy: 'department' | 'limit' | 'decision';
+  note: string | null;
+  /** Working days the clock stood still for it (never more than its limit). */
+  pausedWorkdays: number;
+}
+
+/** An extension as granted (延期): within the statutory limit plus the 10 working days of 行政许可法 第42条. */
+export interface StepExtension {
+  workdays: number;
+  reason: string;
+  /** The head who approved it (beyond the statutory limit), else the supervision office's own approval. */
+  approvedBy: string;
+  grantedBy: Pick<Actor, 'id' | 'displayName'>;
+  at: string;
+}
 
 export interface StepSnapshot {
   status: StepStatus;
@@ -27,9 +66,15 @@ export interface StepSnapshot {
   yellowAt: string | null;
   pausedWorkdays: number;
   extensionDays: number;
+  /** The extension granted (at most one), with its reason and approver. */
+  extension: StepExtension | null;
   pause: StepPause | null;
+  /** Special procedures that have ended, oldest first (the running one is in `pause`). */
+  specialProcedures: SpecialProcedureRecord[];
   decidedAt: string | null;
   outcome: Outcome | null;
+  /** Approved as deemed consent (超时默许): an opinion not given by its deadline under the matter's policy. */
+  deemedConsent: boolean;
   overdue: boolean;
   certificateNo: string | null;
   reason: string | null;

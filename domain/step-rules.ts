@@ -1,5 +1,5 @@
 // The rules of a department step in one place: which statuses are open, who may do what in
-// which state, the fee rule, extension eligibility. Pure (no Temporal, no I/O): the workflow's
+// which state, the fee rule, extension eligibility and its legal cap. Pure (no Temporal, no I/O): the workflow's
 // validators refuse with these, the API lists `allowedActions` from them, the UI shows exactly those.
 import type { Role, StepStatus } from './model';
 
@@ -40,6 +40,10 @@ export interface StepFacts {
   lastUrgedAt: string | null;
   feeAmountFen: number | null;
   feePaidAt: string | null;
+  /** The promised limit of the step's catalog version (承诺时限). */
+  promisedLimitDays: number;
+  /** The statutory limit of the step's catalog version (法定时限); null when unknown (no legal cap applies). */
+  statutoryLimitDays: number | null;
 }
 
 /** Who asks. `ownsApplication`: the officer who launched it (or any officer where the center shares them). */
@@ -67,8 +71,41 @@ const refuse = (
   params: Record<string, string | number> = {},
 ): Refusal => ({ kind, code, params, message });
 
-/** The most working days one extension may grant (the API's bound; a legal cap, where one applies, is lower). */
-export const EXTENSION_MAX_WORKDAYS = 60;
+/**
+ * What the head of the body may add beyond the statutory limit, once (行政许可法 第42条: 经本行政机关
+ * 负责人批准，可以延长十日). An extension never takes a step past its statutory limit plus these days.
+ */
+export const LEGAL_EXTENSION_WORKDAYS = 10;
+
+/** A syntactic bound on any request's working days (the legal cap per step is far lower). */
+export const MAX_REQUEST_WORKDAYS = 400;
+
+/**
+ * The working days an extension may still add to this step: up to its statutory limit plus
+ * LEGAL_EXTENSION_WORKDAYS, counting what the promised limit and any earlier extension use.
+ * Null when the statutory limit is unknown (a step recorded before catalog versions).
+ */
+export function extensionDaysAllowed(
+  step: Pick<StepFacts, 'promisedLimitDays' | 'statutoryLimitDays' | 'extensionDays'>,
+): number | null {
+  if (step.statutoryLimitDays === null) return null;
+  return Math.max(0, step.statutoryLimitDays + LEGAL_EXTENSION_WORKDAYS - step.promisedLimitDays - step.extensionDays);
+}
+
+/** True when an extension of `workdays` takes the step past its statutory limit: the head's approval is needed. */
+export const extensionNeedsHead = (
+  step: Pick<StepFacts, 'promisedLimitDays' | 'statutoryLimitDays' | 'extensionDays'>,
+  workdays: number,
+): boolean =>
+  step.statutoryLimitDays !== null && step.promisedLimitDays + step.extensionDays + workdays > step.statutoryLimitDays;
+
+/** The parameters of a refusal naming the legal cap. */
+const capParams = (step: Pick<StepFacts, 'promisedLimitDays' | 'statutoryLimitDays' | 'extensionDays'>) => ({
+  maxWorkdays: extensionDaysAllowed(step) ?? 0,
+  statutoryLimitDays: step.statutoryLimitDays ?? 0,
+  promisedLimitDays: step.promisedLimitDays,
+  legalExtensionDays: LEGAL_EXTENSION_WORKDAYS,
+});
 
 /** A fee-bearing step is not approved (its certificate not issued) until its fee is paid. */
 export const awaitsPayment = (step: Pick<StepFacts, 'feeAmountFen' | 'feePaidAt'>): boolean =>
@@ -89,6 +126,14 @@ function extensionRefusal(step: StepFacts, now: number): Refusal | null {
     });
   }
   if (step.extensionDays > 0) return refuse('Conflict', 'already_extended', 'this step has been extended once already');
+  if (extensionDaysAllowed(step) === 0) {
+    return refuse(
+      'Conflict',
+      'extension_cap_reached',
+      `the step's limit has reached its statutory limit plus ${LEGAL_EXTENSION_WORKDAYS} working days: no extension is allowed`,
+      capParams(step),
+    );
+  }
   if (step.overdue || (step.deadline !== null && now > Date.parse(step.deadline))) {
     return refuse('Conflict', 'deadline_passed', 'the deadline has passed: an extension must be granted before it');
   }
@@ -234,9 +279,16 @@ export function allowedStepActions(
 /** Inputs the workflow checks beyond role and state. */
 export type StepActionInput =
   | { action: 'request_supplement'; items: string[]; reason: string }
-  | { action: 'start_special_procedure'; reason: string }
+  | { action: 'start_special_procedure'; reason: string; approvedBy: string }
   | { action: 'reject'; reason?: string }
-  | { action: 'extend'; workdays: number; reason: string }
+  | {
+      action: 'extend';
+      workdays: number;
+      reason: string;
+      /** The head who approved it; needed once the extension passes the statutory limit. */
+      approvedBy?: string;
+      step: Pick<StepFacts, 'promisedLimitDays' | 'statutoryLimitDays' | 'extensionDays'>;
+    }
   | { action: 'record_payment'; amountFen: number; receiptNo: string; feeAmountFen: number | null };
 
 /** Why the content of a request is not acceptable, or null. */
@@ -250,15 +302,36 @@ export function inputRefusal(input: StepActionInput): Refusal | null {
         ? refuse('InvalidInput', 'reason_required', 'a correction request needs its reason')
         : null;
     case 'start_special_procedure':
-      return blank(input.reason)
-        ? refuse('InvalidInput', 'reason_required', 'a special procedure needs its reason')
+      if (blank(input.reason)) return refuse('InvalidInput', 'reason_required', 'a special procedure needs its reason');
+      return blank(input.approvedBy)
+        ? refuse('InvalidInput', 'approver_required', 'a special procedure needs the name of who approved it')
         : null;
     case 'reject':
       return blank(input.reason) ? refuse('InvalidInput', 'reason_required', 'a rejection needs its reasons') : null;
     case 'extend':
       if (!Number.isInteger(input.workdays) || input.workdays < 1)
         return refuse('InvalidInput', 'extension_days_invalid', 'an extension is a whole number of working days');
-      return blank(input.reason) ? refuse('InvalidInput', 'reason_required', 'an extension needs its reason') : null;
+      if (blank(input.reason)) return refuse('InvalidInput', 'reason_required', 'an extension needs its reason');
+      {
+        const allowed = extensionDaysAllowed(input.step);
+        if (allowed !== null && input.workdays > allowed) {
+          return refuse(
+            'InvalidInput',
+            'extension_exceeds_legal_cap',
+            `at most ${allowed} more working days: a step may not pass its statutory limit of ` +
+              `${input.step.statutoryLimitDays} working days plus the ${LEGAL_EXTENSION_WORKDAYS} the head may approve`,
+            capParams(input.step),
+          );
+        }
+      }
+      return extensionNeedsHead(input.step, input.workdays) && blank(input.approvedBy)
+        ? refuse(
+            'InvalidInput',
+            'head_approval_required',
+            `beyond the statutory limit of ${input.step.statutoryLimitDays} working days an extension needs the head's approval: name the approver`,
+            capParams(input.step),
+          )
+        : null;
     case 'record_payment':
       if (input.amountFen !== input.feeAmountFen) {
         return refuse(

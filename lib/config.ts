@@ -289,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       caseResponseDays: e.CASE_RESPONSE_DAYS,
       escalationLevels: e.ESCALATION_LEVELS,
       urgeIntervalMs: e.URGE_INTERVAL_MINUTES * 60_000,
+      specialProcedureLimits: Object.freeze({ ...DEFAULT_CLOCK_POLICY.specialProcedureLimits }),
     }),
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,

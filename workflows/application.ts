@@ -166,8 +166,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
               matterCode: step.matterCode,
               matterName: step.matterName,
               departmentCode: step.departmentCode,
+              // The terms of the catalog version the step was planned on (a later version changes nothing).
               promisedLimitDays: step.promisedLimitDays,
               feeAmountFen: step.feeAmountFen,
+              statutoryLimitDays: step.statutoryLimitDays ?? null,
+              matterVersion: step.matterVersion ?? null,
+              deemedConsent: step.deemedConsent ?? false,
               attempt,
               policy: input.policy,
             },

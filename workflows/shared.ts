@@ -3,6 +3,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LightPolicy } from '../domain/lights';
+import { SPECIAL_PROCEDURE_LIMIT_DAYS } from '../domain/special-procedures';
 import type { Actor, ApplicationStatus, Outcome } from '../domain/model';
 import type { OpinionValue, SessionKind, SessionSnapshot, SpecialProcedure, StepSnapshot } from '../domain/projection';
 
@@ -48,6 +49,8 @@ export interface ClockPolicy extends LightPolicy {
   escalationLevels: number;
   /** Minimum time between two urgings (催办) of one step. */
   urgeIntervalMs: number;
+  /** Working days each special procedure may take (domain/special-procedures.ts); absent = the table's. */
+  specialProcedureLimits?: Partial<Record<SpecialProcedure, number>>;
 }
 
 export const DEFAULT_CLOCK_POLICY: ClockPolicy = {
@@ -57,16 +60,27 @@ export const DEFAULT_CLOCK_POLICY: ClockPolicy = {
   caseResponseDays: 1,
   escalationLevels: 3,
   urgeIntervalMs: 4 * 3600 * 1000,
+  specialProcedureLimits: { ...SPECIAL_PROCEDURE_LIMIT_DAYS },
 };
 
-export interface PlannedStepInput {
+/** What a step takes from the catalog version it runs on (fixed at launch: a later version changes nothing). */
+export interface StepMatterTerms {
+  promisedLimitDays: number;
+  feeAmountFen: number | null;
+  /** The statutory limit: an extension never takes the step past it plus 10 working days. Absent: no cap. */
+  statutoryLimitDays?: number | null;
+  /** The catalog version (matter_versions) the step runs on; null for a step recorded before versions. */
+  matterVersion?: number | null;
+  /** The matter's deemed-consent policy (超时默许): not answered by its deadline = approved as deemed. */
+  deemedConsent?: boolean;
+}
+
+export interface PlannedStepInput extends StepMatterTerms {
   stepId: string;
   matterCode: string;
   matterName: string;
   departmentCode: string;
   prerequisites: string[];
-  promisedLimitDays: number;
-  feeAmountFen: number | null;
 }
 
 export interface ApplicationWorkflowInput {
@@ -94,15 +108,13 @@ export interface ApplicationCarry {
   seq: number;
 }
 
-export interface StepWorkflowInput {
+export interface StepWorkflowInput extends StepMatterTerms {
   applicationId: string;
   officerId: string;
   stepId: string;
   matterCode: string;
   matterName: string;
   departmentCode: string;
-  promisedLimitDays: number;
-  feeAmountFen: number | null;
   attempt: number;
   policy: ClockPolicy;
 }
@@ -134,13 +146,17 @@ export const requestSupplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & {
 export const supplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>('supplement');
 export const startSpecialProcedureUpdate = defineUpdate<
   StepSnapshot,
-  [ActorArgs & { procedure: SpecialProcedure; reason: string }]
+  [ActorArgs & { procedure: SpecialProcedure; reason: string; approvedBy: string }]
 >('startSpecialProcedure');
 export const endSpecialProcedureUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>(
   'endSpecialProcedure',
 );
 export const decideUpdate = defineUpdate<StepSnapshot, [DecideArgs]>('decide');
-export const extendUpdate = defineUpdate<StepSnapshot, [ActorArgs & { workdays: number; reason: string }]>('extend');
+/** `approvedBy`: the head who approved it, needed once the step passes its statutory limit. */
+export const extendUpdate = defineUpdate<
+  StepSnapshot,
+  [ActorArgs & { workdays: number; reason: string; approvedBy?: string }]
+>('extend');
 export const urgeUpdate = defineUpdate<StepSnapshot, [ActorArgs & { message: string }]>('urge');
 export const reassignUpdate = defineUpdate<
   StepSnapshot,

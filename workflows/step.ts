@@ -1,6 +1,8 @@
 // One department's step (审批环节) of an application, from submission at the window to its
 // decision: acceptance window, promised time limit in working days, clock pauses for
-// corrections (补正) and special procedures, lights, supervision cases and their escalation.
+// corrections (补正) and special procedures (each with its limit, ending by itself there), an
+// extension within the legal cap, lights, supervision cases and their escalation, and deemed
+// consent (超时默许) at the deadline for a matter whose catalog version says so.
 //
 // This file is wiring. The rules (who may do what when, the fee rule, extension eligibility,
 // lights, the next timer) live in domain/; the clock and the supervision ladder in their modules.
@@ -19,7 +21,8 @@ import {
 import { stepLight } from '../domain/lights';
 import type { Actor } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
-import type { Notice, StepSnapshot } from '../domain/projection';
+import type { Notice, SpecialProcedureRecord, StepPause, StepSnapshot } from '../domain/projection';
+import { pausedBySpecialProcedure, specialProcedureLimit } from '../domain/special-procedures';
 import {
   actionRefusal,
   inputRefusal,
@@ -71,9 +74,12 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     yellowAt: null,
     pausedWorkdays: 0,
     extensionDays: 0,
+    extension: null,
     pause: null,
+    specialProcedures: [],
     decidedAt: null,
     outcome: null,
+    deemedConsent: false,
     overdue: false,
     certificateNo: null,
     reason: null,
@@ -130,6 +136,8 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     lastUrgedAt: state.lastUrgedAt,
     feeAmountFen: state.feeAmountFen,
     feePaidAt: state.feePaidAt,
+    promisedLimitDays: input.promisedLimitDays,
+    statutoryLimitDays: input.statutoryLimitDays ?? null,
   });
   /** Refuses what the domain's step rules refuse (the API has scoped the officer to their applications). */
   const checkAction = (action: StepAction, actor: Actor) => {
@@ -167,7 +175,11 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       applicationId: input.applicationId,
       stepId: input.stepId,
       departmentCode: input.departmentCode,
-      snapshot: { ...state, pause: state.pause && { ...state.pause } },
+      snapshot: {
+        ...state,
+        pause: state.pause && { ...state.pause },
+        specialProcedures: state.specialProcedures.map((p) => ({ ...p })),
+      },
       event: { type, at: nowIso(), actor: { id: actor.id, displayName: actor.displayName }, detail },
       notices,
       caseChanges: ladder.takeChanges(),
@@ -175,6 +187,37 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   };
 
   const clock = () => recomputeClock(state, { windowAnchor, promisedLimitDays: input.promisedLimitDays, policy });
+
+  type SpecialPause = Extract<StepPause, { kind: 'special' }>;
+  /** Ends the running special procedure: the clock stood still for the days it ran, at most its limit. */
+  const endSpecialProcedure = async (
+    endedBy: SpecialProcedureRecord['endedBy'],
+    note: string | null,
+  ): Promise<SpecialProcedureRecord> => {
+    const p = state.pause as SpecialPause;
+    const endedAt = nowIso();
+    // At its limit it ran exactly its limit; ended earlier, the days it ran (capped: only the time
+    // told to the applicant is left out of the limit).
+    const paused =
+      endedBy === 'limit' ? p.limitDays : pausedBySpecialProcedure(await workdaysSince(p.since), p.limitDays);
+    state.pausedWorkdays += paused;
+    state.pause = null;
+    const record: SpecialProcedureRecord = {
+      procedure: p.procedure,
+      reason: p.reason,
+      approvedBy: p.approvedBy,
+      startedAt: p.since,
+      startedBy: p.startedBy,
+      limitDays: p.limitDays,
+      endsAt: p.endsAt,
+      endedAt,
+      endedBy,
+      note,
+      pausedWorkdays: paused,
+    };
+    state.specialProcedures = [...state.specialProcedures, record];
+    return record;
+  };
 
   // --- timers ----------------------------------------------------------------------------
   const timerActions: Record<StepTimerKind, () => Promise<void>> = {
@@ -197,6 +240,40 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
         [toDepartment('step_deemed_accepted')],
       );
     },
+    special_procedure_limit: async () => {
+      const previousDeadline = state.deadline;
+      const record = await endSpecialProcedure('limit', null);
+      await clock();
+      const about = { procedure: record.procedure, limitDays: record.limitDays };
+      await report(
+        'special_procedure_limit_reached',
+        SYSTEM,
+        { ...about, pausedWorkdays: record.pausedWorkdays, previousDeadline, deadline: state.deadline },
+        [
+          toDepartment('special_procedure_limit_reached', about),
+          toSupervisors('special_procedure_limit_reached', about),
+        ],
+      );
+    },
+    deem_consent: async () => {
+      // 超时默许: an opinion not given by its deadline counts as consent, on the record, never silently.
+      state.status = 'approved';
+      state.outcome = 'approved';
+      state.deemedConsent = true;
+      state.decidedAt = nowIso();
+      state.reason = null;
+      if (state.acceptedAt) {
+        const elapsed = await acts.workdaysBetween({ from: state.acceptedAt, to: state.decidedAt });
+        state.workdaysUsed = Math.max(0, elapsed - state.pausedWorkdays);
+      }
+      ladder.close('decided', state.decidedAt);
+      const deadline = state.deadline ?? '';
+      await report('step_deemed_consent', SYSTEM, { deadline, policy: 'deemed_consent' }, [
+        toDepartment('step_deemed_consent', { deadline }),
+        toSupervisors('step_deemed_consent', { deadline }),
+        toOfficer('step_approved'),
+      ]);
+    },
     turn_red: async () => {
       state.overdue = true;
       const caseId = await ladder.open(1);
@@ -216,7 +293,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       ]);
     },
   };
-  const nextTimer = () => nextStepTimer(state, ladder.openCase, policy.escalationLevels);
+  const nextTimer = () => nextStepTimer(state, ladder.openCase, policy.escalationLevels, input.deemedConsent ?? false);
 
   // --- handlers ------------------------------------------------------------------------------
   /** An Update checked by its validator and again under the lock, answering the step's new state. */
@@ -301,15 +378,31 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
 
   onUpdate(
     startSpecialProcedureUpdate,
-    ({ actor, reason }) => {
+    ({ actor, reason, approvedBy }) => {
       checkAction('start_special_procedure', actor);
-      checkInput({ action: 'start_special_procedure', reason });
+      checkInput({ action: 'start_special_procedure', reason, approvedBy });
     },
-    async ({ actor, procedure, reason }) => {
-      state.pause = { kind: 'special', since: nowIso(), reason, procedure };
-      await report('special_procedure_started', actor, { procedure, reason }, [
-        toOfficer('special_procedure_started', { procedure }),
-      ]);
+    async ({ actor, procedure, reason, approvedBy }) => {
+      const since = nowIso();
+      const limitDays = specialProcedureLimit(procedure, policy.specialProcedureLimits);
+      const endsAt = await acts.computeDeadline({ from: since, workdays: limitDays });
+      state.pause = {
+        kind: 'special',
+        since,
+        reason,
+        procedure,
+        approvedBy: approvedBy.trim(),
+        startedBy: { id: actor.id, displayName: actor.displayName },
+        limitDays,
+        endsAt,
+      };
+      // The event issues the written notice to the applicant (特别程序告知书, domain/documents.ts).
+      await report(
+        'special_procedure_started',
+        actor,
+        { procedure, reason, approvedBy: approvedBy.trim(), limitDays, endsAt },
+        [toOfficer('special_procedure_started', { procedure, limitDays, endsAt })],
+      );
     },
   );
 
@@ -317,16 +410,14 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     endSpecialProcedureUpdate,
     ({ actor }) => checkAction('end_special_procedure', actor),
     async ({ actor, note }) => {
-      const { since, procedure } = state.pause as Extract<StepSnapshot['pause'], { kind: 'special' }>;
       const previousDeadline = state.deadline;
-      state.pause = null;
-      const paused = await workdaysSince(since);
-      state.pausedWorkdays += paused;
+      const record = await endSpecialProcedure('department', note);
       await clock();
       await report('special_procedure_ended', actor, {
-        procedure,
+        procedure: record.procedure,
         note,
-        pausedWorkdays: paused,
+        limitDays: record.limitDays,
+        pausedWorkdays: record.pausedWorkdays,
         previousDeadline,
         deadline: state.deadline,
       });
@@ -344,7 +435,8 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     },
     async ({ actor, outcome, reason, certificateNo }) => {
       const refusedAcceptance = state.status === 'submitted';
-      const pause = state.pause;
+      // Decided during a special procedure: it ends with the decision, on the record.
+      if (state.pause?.kind === 'special') await endSpecialProcedure('decision', null);
       state.status = outcome;
       state.outcome = outcome;
       state.decidedAt = nowIso();
@@ -352,7 +444,6 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       state.certificateNo = certificateNo?.trim() || null;
       state.pause = null;
       state.overdue = state.overdue || (state.deadline !== null && state.decidedAt > state.deadline);
-      if (pause?.kind === 'special') state.pausedWorkdays += await workdaysSince(pause.since);
       if (state.acceptedAt) {
         const elapsed = await acts.workdaysBetween({ from: state.acceptedAt, to: state.decidedAt });
         state.workdaysUsed = Math.max(0, elapsed - state.pausedWorkdays);
@@ -371,17 +462,25 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
 
   onUpdate(
     extendUpdate,
-    ({ actor, workdays, reason }) => {
+    ({ actor, workdays, reason, approvedBy }) => {
       checkAction('extend', actor);
-      checkInput({ action: 'extend', workdays, reason });
+      checkInput({ action: 'extend', workdays, reason, approvedBy, step: facts() });
     },
-    async ({ actor, workdays, reason }) => {
+    async ({ actor, workdays, reason, approvedBy }) => {
       const previousDeadline = state.deadline;
+      const grantedBy = { id: actor.id, displayName: actor.displayName };
+      // Within the statutory limit the supervision office's own approval suffices (it is named);
+      // beyond it the validator has required the head's name.
+      const approver = approvedBy?.trim() || actor.displayName;
       state.extensionDays = workdays;
+      state.extension = { workdays, reason, approvedBy: approver, grantedBy, at: nowIso() };
       await clock();
-      await report('step_extended', actor, { workdays, reason, previousDeadline, deadline: state.deadline }, [
-        toDepartment('step_extended', { workdays, reason }),
-      ]);
+      await report(
+        'step_extended',
+        actor,
+        { workdays, reason, approvedBy: approver, previousDeadline, deadline: state.deadline },
+        [toDepartment('step_extended', { workdays, reason })],
+      );
     },
   );
 
@@ -448,12 +547,24 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     calendarChanged = false;
     const before = { deadline: state.deadline, acceptanceDeadline: state.acceptanceDeadline };
     if (!state.pause || state.pause.kind === 'special') await clock();
-    if (before.deadline !== state.deadline || before.acceptanceDeadline !== state.acceptanceDeadline) {
+    let procedureEnd: { previous: string; endsAt: string } | null = null;
+    if (state.pause?.kind === 'special') {
+      const p = state.pause;
+      const endsAt = await acts.computeDeadline({ from: p.since, workdays: p.limitDays });
+      if (endsAt !== p.endsAt) procedureEnd = { previous: p.endsAt, endsAt };
+      state.pause = { ...p, endsAt };
+    }
+    if (
+      before.deadline !== state.deadline ||
+      before.acceptanceDeadline !== state.acceptanceDeadline ||
+      procedureEnd !== null
+    ) {
       await report('step_deadline_recomputed', SYSTEM, {
         reason: 'calendar edited',
         previous: before,
         deadline: state.deadline,
         acceptanceDeadline: state.acceptanceDeadline,
+        ...(procedureEnd ? { specialProcedureEndsAt: procedureEnd.endsAt } : {}),
       });
     }
   };

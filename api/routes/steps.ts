@@ -6,7 +6,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Role } from '../../domain/model';
 import type { StepSnapshot } from '../../domain/projection';
-import { CLOSED_STEP_STATUSES } from '../../domain/step-rules';
+import { CLOSED_STEP_STATUSES, inputRefusal } from '../../domain/step-rules';
 import { stepsRepo } from '../../db/repositories/steps';
 import { usersRepo } from '../../db/repositories/users';
 import type { StepRow } from '../../db/schema';
@@ -27,7 +27,7 @@ import {
 import { scopes, stepViewer, stepViewerFor, type Scope } from '../access';
 import { asActor, type UserView } from '../auth';
 import type { AppDeps } from '../deps';
-import { badRequest, conflict } from '../errors';
+import { badRequest, conflict, HttpError } from '../errors';
 import {
   DecisionBody,
   EmptyBody,
@@ -44,7 +44,7 @@ import {
 } from '../schemas';
 import { withContexts } from '../services/step-context';
 import { callTemporal } from '../temporal-call';
-import { toStepView, withRemaining } from '../views';
+import { stepFacts, toStepView, withRemaining } from '../views';
 import { defineRoute, type AnyRoute } from './define';
 
 const ALL: readonly Role[] = ['officer', 'staff', 'supervisor', 'cashier', 'admin'];
@@ -272,12 +272,31 @@ export const stepRoutes: AnyRoute[] = [
   }),
   stepAction({
     path: 'extension',
-    summary: 'Extend the limit once, before the deadline',
+    summary:
+      'Extend the limit once, before the deadline, never past the statutory limit plus 10 working days ' +
+      '(行政许可法 第42条; beyond the statutory limit with the head named in approvedBy)',
     tag: 'supervision',
     access: ['supervisor'],
     scope: scopes.step,
     body: ExtensionBody,
     update: extendUpdate,
+    // The legal cap is the step's own (its catalog version's limits): refused here naming the field,
+    // and again by the workflow's validator, which decides on the step's current state.
+    args: (_deps, body, step) => {
+      const r = inputRefusal({ action: 'extend', ...body, step: stepFacts(step) });
+      if (r) {
+        const field = r.code === 'head_approval_required' ? 'body.approvedBy' : 'body.workdays';
+        throw new HttpError(
+          400,
+          'invalid_request',
+          r.message,
+          [{ field, message: r.message, code: r.code, params: r.params }],
+          {},
+          { reason: r.code, params: r.params },
+        );
+      }
+      return body;
+    },
   }),
   stepAction({
     path: 'urge',

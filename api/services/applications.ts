@@ -83,8 +83,12 @@ async function workflowInputFor(
       matterName: s.matter_name,
       departmentCode: s.department_code,
       prerequisites: s.prerequisites,
+      // The terms of the catalog version the step was planned on, as recorded at launch.
       promisedLimitDays: s.promised_limit_days,
       feeAmountFen: s.fee_amount_fen,
+      statutoryLimitDays: s.statutory_limit_days,
+      matterVersion: s.matter_version,
+      deemedConsent: s.deemed_consent_policy,
     })),
   };
 }
@@ -171,8 +175,12 @@ export async function launchApplication(
           matterName: matter.name,
           departmentCode: matter.departmentCode,
           prerequisites: p.prerequisites,
+          // The current version's terms, pinned: a later catalog change does not reach this step.
+          matterVersion: matter.version,
           promisedLimitDays: matter.promisedLimitDays,
+          statutoryLimitDays: matter.statutoryLimitDays,
           feeAmountFen: matter.fee?.amountFen ?? null,
+          deemedConsent: matter.deemedConsent,
           status: p.prerequisites.length === 0 ? ('submitted' as const) : ('blocked' as const),
           submittedAt: p.prerequisites.length === 0 ? now : null,
         };

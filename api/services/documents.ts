@@ -24,6 +24,11 @@ import {
   type DocumentFacts,
   type DocumentKind,
 } from '../../domain/documents';
+import {
+  isSpecialProcedure,
+  SPECIAL_PROCEDURE_LIMIT_DAYS,
+  SPECIAL_PROCEDURE_NAMES,
+} from '../../domain/special-procedures';
 import { renderDocumentPdf } from '../../lib/document-pdf';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
@@ -113,8 +118,25 @@ async function factsFor(
         reason: str(d.reason) ?? step.reason ?? '',
       };
     case 'fee_notice': {
-      const matter = await mattersRepo.find(deps.db, step.matter_code);
+      // The basis of the catalog version the step runs on (the current one for a step from before versions).
+      const matter =
+        step.matter_version !== null
+          ? await mattersRepo.findVersion(deps.db, step.matter_code, step.matter_version)
+          : await mattersRepo.find(deps.db, step.matter_code);
       return { kind, ...about, amountFen: step.fee_amount_fen ?? 0, basis: matter?.fee?.basis ?? null };
+    }
+    case 'special_procedure_notice': {
+      const procedure = isSpecialProcedure(d.procedure) ? d.procedure : null;
+      return {
+        kind,
+        ...about,
+        procedureName: procedure ? SPECIAL_PROCEDURE_NAMES[procedure] : String(d.procedure ?? ''),
+        reason: str(d.reason) ?? '',
+        approvedBy: str(d.approvedBy) ?? '',
+        limitDays:
+          typeof d.limitDays === 'number' ? d.limitDays : procedure ? SPECIAL_PROCEDURE_LIMIT_DAYS[procedure] : 0,
+        endsAt: str(d.endsAt),
+      };
     }
   }
 }

@@ -19,6 +19,9 @@ import * as m0019 from './2026_11_30_0019_read_path_indexes';
 import * as m0020 from './2026_11_30_0020_accounts';
 import * as m0021 from './2026_11_30_0021_audit_filters';
 import * as m0030 from './2026_11_30_0030_project_target';
+import * as m0040 from './2026_11_30_0040_matter_versions';
+import * as m0041 from './2026_11_30_0041_step_terms';
+import * as m0042 from './2026_11_30_0042_special_procedure_notice';
 import * as m0045 from './2026_11_30_0045_warnings';
 import * as m0050 from './2026_11_30_0050_search_trigram';
 import * as m0051 from './2026_11_30_0051_complaint_deliveries';
@@ -43,6 +46,9 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0020_accounts': m0020,
   '2026_11_30_0021_audit_filters': m0021,
   '2026_11_30_0030_project_target': m0030,
+  '2026_11_30_0040_matter_versions': m0040,
+  '2026_11_30_0041_step_terms': m0041,
+  '2026_11_30_0042_special_procedure_notice': m0042,
   '2026_11_30_0045_warnings': m0045,
   '2026_11_30_0050_search_trigram': m0050,
   '2026_11_30_0051_complaint_deliveries': m0051,

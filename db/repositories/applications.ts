@@ -14,6 +14,10 @@ export interface NewApplicationStep {
   prerequisites: string[];
   promisedLimitDays: number;
   feeAmountFen: number | null;
+  /** The catalog version the step is planned on, and what it takes from it beside the promised limit and fee. */
+  matterVersion?: number | null;
+  statutoryLimitDays?: number | null;
+  deemedConsent?: boolean;
   status: StepStatus;
   submittedAt: Date | null;
 }
@@ -99,6 +103,10 @@ export const applicationsRepo = {
           matter_name: s.matterName,
           promised_limit_days: s.promisedLimitDays,
           fee_amount_fen: s.feeAmountFen,
+          // Left out when not given (the column's default), so older schemas take the same insert.
+          matter_version: s.matterVersion,
+          statutory_limit_days: s.statutoryLimitDays,
+          deemed_consent_policy: s.deemedConsent,
           department_code: s.departmentCode,
           prerequisites: JSON.stringify(s.prerequisites),
           status: s.status,

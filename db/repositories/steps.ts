@@ -73,7 +73,7 @@ export const stepsRepo = {
     return db.selectFrom('steps').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   },
 
-  /** The steps as planned at launch (the application workflow's input), in id order. */
+  /** The steps as planned at launch, with the terms of their catalog versions (the application workflow's input), in id order. */
   planned(db: Db, applicationId: string) {
     return db
       .selectFrom('steps')
@@ -85,6 +85,9 @@ export const stepsRepo = {
         'prerequisites',
         'promised_limit_days',
         'fee_amount_fen',
+        'statutory_limit_days',
+        'matter_version',
+        'deemed_consent_policy',
       ])
       .where('application_id', '=', applicationId)
       .orderBy('id')
@@ -156,7 +159,10 @@ export const stepsRepo = {
         yellow_at: date(s.yellowAt),
         paused_workdays: s.pausedWorkdays,
         extension_days: s.extensionDays,
+        extension: s.extension ? JSON.stringify(s.extension) : null,
         pause: s.pause ? JSON.stringify(s.pause) : null,
+        special_procedures: JSON.stringify(s.specialProcedures ?? []),
+        deemed_consent: s.deemedConsent ?? false,
         supplement_items: s.pause?.kind === 'supplement' ? JSON.stringify(s.pause.items) : null,
         decided_at: date(s.decidedAt),
         outcome: s.outcome,

@@ -80,8 +80,11 @@ describe('matter catalog', () => {
       updatedAt: '2026-12-01T00:00:00.000Z',
     });
     expect(written.status).toBe(200);
-    expect(written.body).toEqual(edited);
-    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(edited);
+    // A new version of it, effective now (the read-only fields sent were ignored).
+    const saved = { ...edited, version: 2, effectiveFrom: expect.any(String) };
+    expect(written.body).toEqual(saved);
+    expect(Date.parse(written.body.effectiveFrom)).toBeGreaterThan(Date.parse(read.body.effectiveFrom) - 1);
+    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(saved);
     const audit = await admin.get('/api/audit');
     expect(audit.body.filter((a: any) => a.action === 'matter_saved' && a.target === 'RIVER-USE')).toHaveLength(2);
 
@@ -91,7 +94,7 @@ describe('matter catalog', () => {
     const unknownField = await admin.request('PUT', '/api/matters/RIVER-USE', { ...edited, colour: 'blue' });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.error.details).toEqual([expect.objectContaining({ field: 'body.colour' })]);
-    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(edited);
+    expect((await officer.get('/api/matters/RIVER-USE')).body).toEqual(saved);
   });
 
   it('when the officer previews a plan, then forgotten prerequisites are added and stages shown', async () => {
@@ -141,9 +144,20 @@ describe('work inside one department', () => {
     const started = await drc.post(`/api/steps/${stepId}/special-procedure`, {
       procedure: 'expert_review',
       reason: '需组织专家评审',
+      approvedBy: '孙主任',
     });
-    expect(started.body.pause).toMatchObject({ kind: 'special', procedure: 'expert_review', reason: '需组织专家评审' });
-    const twice = await drc.post(`/api/steps/${stepId}/special-procedure`, { procedure: 'hearing', reason: 'x' });
+    expect(started.body.pause).toMatchObject({
+      kind: 'special',
+      procedure: 'expert_review',
+      reason: '需组织专家评审',
+      approvedBy: '孙主任',
+      limitDays: 15,
+    });
+    const twice = await drc.post(`/api/steps/${stepId}/special-procedure`, {
+      procedure: 'hearing',
+      reason: 'x',
+      approvedBy: '孙主任',
+    });
     expect(twice.status).toBe(409);
     const ended = await drc.post(`/api/steps/${stepId}/special-procedure/end`, { note: '专家意见已出具' });
     expect(ended.body.pause).toBeNull();

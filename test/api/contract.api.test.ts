@@ -149,7 +149,7 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/steps/:id/accept': {},
     'post /api/steps/:id/supplement-request': { items: ['材料'], reason: '不全' },
     'post /api/steps/:id/supplement': { note: '已补' },
-    'post /api/steps/:id/special-procedure': { procedure: 'hearing', reason: '听证' },
+    'post /api/steps/:id/special-procedure': { procedure: 'hearing', reason: '听证', approvedBy: '主任' },
     'post /api/steps/:id/special-procedure/end': { note: '结束' },
     'post /api/steps/:id/decision': { outcome: 'rejected', reason: '测试' },
     'post /api/steps/:id/reassign': { assigneeId: 'nobody' },

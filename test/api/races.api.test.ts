@@ -184,7 +184,8 @@ describe('conflicting actions at the same moment', () => {
         drc.post(`/api/steps/${stepId}/accept`, {}, { 'Idempotency-Key': key() }),
         supervisor.post(
           `/api/steps/${stepId}/extension`,
-          { workdays: 3, reason: '需要补充踏勘' },
+          // Promised 1, statutory 3: 3 more days pass the statutory limit, so the head is named.
+          { workdays: 3, reason: '需要补充踏勘', approvedBy: '李主任' },
           { 'Idempotency-Key': key() },
         ),
       ]);
@@ -193,7 +194,13 @@ describe('conflicting actions at the same moment', () => {
       if (extension.status === 409) {
         // Before acceptance there is no deadline to extend; granted now, it still counts.
         expect(
-          (await supervisor.post(`/api/steps/${stepId}/extension`, { workdays: 3, reason: '需要补充踏勘' })).status,
+          (
+            await supervisor.post(`/api/steps/${stepId}/extension`, {
+              workdays: 3,
+              reason: '需要补充踏勘',
+              approvedBy: '李主任',
+            })
+          ).status,
         ).toBe(200);
       }
       const step = (await officer.get(`/api/steps/${stepId}`)).body;

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { Client } from 'pg';
 import { migrator, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
-import { seedDemo } from '../../db/seed';
+import { seedDemoBeforeVersions } from '../helpers/legacy-seed';
 import { baseDatabaseUrl } from '../helpers/database';
 
 const name = `ja_test_${randomBytes(6).toString('hex')}`;
@@ -37,7 +37,7 @@ it('when applications exist before the migration, then they are numbered in laun
   const { db } = handle;
   const before = await migrator(db).migrateTo('2026_11_30_0008_board_index');
   expect(before.error).toBeUndefined();
-  await seedDemo(db, 'admin');
+  await seedDemoBeforeVersions(db);
   const officer = await db.selectFrom('users').select('id').where('username', '=', 'officer').executeTakeFirstOrThrow();
   // 2025-12-31T16:30Z is already 2026 in Beijing.
   const launched: Array<[string, string]> = [

@@ -9,7 +9,7 @@ import { issueDocuments } from '../../api/services/documents';
 import { migrateToLatest, migrator, openDatabase, type DatabaseHandle } from '../../db/database';
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
-import { seedDemo } from '../../db/seed';
+import { seedDemoBeforeVersions } from '../helpers/legacy-seed';
 import type { StepReport } from '../../domain/projection';
 import { createLogger } from '../../lib/logger';
 import { createWorkingTimeSource } from '../../lib/working-time';
@@ -37,6 +37,9 @@ function report(seq: number, type: string, detail: Record<string, unknown>): Ste
       yellowAt: null,
       pausedWorkdays: 0,
       extensionDays: 0,
+      extension: null,
+      specialProcedures: [],
+      deemedConsent: false,
       pause: null,
       decidedAt: null,
       outcome: null,
@@ -58,7 +61,7 @@ function report(seq: number, type: string, detail: Record<string, unknown>): Ste
 
 async function exerciseOutbox(db: DatabaseHandle): Promise<void> {
   await migrator(db.db).migrateTo(BEFORE);
-  await seedDemo(db.db, 'admin');
+  await seedDemoBeforeVersions(db.db);
   const officer = await db.db
     .selectFrom('users')
     .select('id')

@@ -102,6 +102,10 @@ export interface PlannedMatter {
   pre?: string[];
   days: number;
   fee?: number;
+  /** The statutory limit (the extension's legal cap); none when left out. */
+  statutory?: number;
+  /** The matter's deemed-consent policy (超时默许). */
+  deemedConsent?: boolean;
 }
 
 /**
@@ -179,6 +183,8 @@ export class WorkflowHarness {
       prerequisites: m.pre ?? [],
       promisedLimitDays: m.days,
       feeAmountFen: m.fee ?? null,
+      statutoryLimitDays: m.statutory ?? null,
+      deemedConsent: m.deemedConsent ?? false,
       status: (m.pre?.length ? 'blocked' : 'submitted') as 'blocked' | 'submitted',
       submittedAt: null,
     }));
@@ -216,6 +222,8 @@ export class WorkflowHarness {
         prerequisites: s.prerequisites,
         promisedLimitDays: s.promisedLimitDays,
         feeAmountFen: s.feeAmountFen,
+        statutoryLimitDays: s.statutoryLimitDays,
+        deemedConsent: s.deemedConsent,
       })),
     };
     const handle = await this.env.client.workflow.start('applicationWorkflow', {

@@ -1,6 +1,6 @@
 // The documents' words (domain/documents.ts) and the PDF they are drawn into (lib/document-pdf.ts),
 // read back with pdftotext as a PDF reader would.
-import { DOCUMENT_SOURCE_EVENT_TYPES } from '../../db/migrations/2026_11_30_0011_documents';
+import { DOCUMENT_SOURCE_EVENT_TYPES } from '../../db/migrations/2026_11_30_0042_special_procedure_notice';
 import {
   composeDocument,
   DOCUMENT_SOURCE_EVENTS,
@@ -69,6 +69,38 @@ describe('document words', () => {
       '本文书替代编号为 GH-2026-000123-BZ-1 的文书',
       '2026年11月30日',
       '盖章处',
+    ]) {
+      expect(text).toContain(squash(s));
+    }
+  });
+
+  it('when a special procedure notice is drawn, then it tells the applicant which procedure, why, how long, until when and who approved it', async () => {
+    expect(documentKindsFor('special_procedure_started', null)).toEqual(['special_procedure_notice']);
+    const facts: DocumentFacts = {
+      kind: 'special_procedure_notice',
+      matterName: '环境影响报告表审批',
+      departmentName: '生态环境局',
+      procedureName: '专家评审',
+      reason: '项目涉及自然保护区缓冲区，需组织专家评审',
+      approvedBy: '王局长',
+      limitDays: 15,
+      endsAt: '2026-12-21T15:59:59.999Z',
+    };
+    const layout = composeDocument({ ...header, documentNo: 'GH-2026-000123-TB-1', supersedes: null }, facts);
+    expect(layout.title).toBe('特别程序告知书');
+    const text = await pdfText(
+      await renderDocumentPdf(layout, { issuedAt: new Date(header.issuedAt), caseNo: header.caseNo }),
+    );
+    for (const s of [
+      '特别程序告知书',
+      'GH-2026-000123-TB-1',
+      '第四十五条',
+      '专家评审',
+      '项目涉及自然保护区缓冲区，需组织专家评审',
+      '15个工作日',
+      '至迟2026年12月21日结束',
+      '王局长',
+      '超出部分计入承诺时限',
     ]) {
       expect(text).toContain(squash(s));
     }

@@ -4,8 +4,10 @@ import { stepLight } from '../../domain/lights';
 import {
   actionRefusal,
   allowedStepActions,
+  extensionDaysAllowed,
   inputRefusal,
   isOpenStep,
+  LEGAL_EXTENSION_WORKDAYS,
   type StepFacts,
   type StepViewer,
 } from '../../domain/step-rules';
@@ -25,6 +27,8 @@ const step = (over: Partial<StepFacts> = {}): StepFacts => ({
   lastUrgedAt: null,
   feeAmountFen: null,
   feePaidAt: null,
+  promisedLimitDays: 10,
+  statutoryLimitDays: 20,
   ...over,
 });
 const nrb: StepViewer = { role: 'staff', departmentCode: 'NRB', ownsApplication: false };
@@ -96,6 +100,33 @@ describe('step rules', () => {
     expect(actionRefusal('extend', nrb, step(), NOW, HOUR)).toMatchObject({ kind: 'Forbidden', code: 'role_required' });
   });
 
+  it('when an extension would pass the statutory limit plus the 10 days of art. 42, then it is refused naming the days still allowed', () => {
+    // Promised 10, statutory 20: up to 20 more working days; beyond 10 more the head must approve.
+    const s = step();
+    expect(LEGAL_EXTENSION_WORKDAYS).toBe(10);
+    expect(extensionDaysAllowed(s)).toBe(20);
+    expect(inputRefusal({ action: 'extend', workdays: 21, reason: 'r', approvedBy: '李局长', step: s })).toMatchObject({
+      kind: 'InvalidInput',
+      code: 'extension_exceeds_legal_cap',
+      params: { maxWorkdays: 20, statutoryLimitDays: 20, legalExtensionDays: 10 },
+    });
+    expect(inputRefusal({ action: 'extend', workdays: 10, reason: 'r', step: s })).toBeNull();
+    expect(inputRefusal({ action: 'extend', workdays: 11, reason: 'r', step: s })?.code).toBe('head_approval_required');
+    expect(inputRefusal({ action: 'extend', workdays: 20, reason: 'r', approvedBy: '李局长', step: s })).toBeNull();
+    // A promised limit already at statutory + 10 leaves nothing: extending is not offered at all.
+    const full = step({ promisedLimitDays: 30 });
+    expect(actionRefusal('extend', supervisor, full, NOW, HOUR)).toMatchObject({
+      code: 'extension_cap_reached',
+      params: { maxWorkdays: 0 },
+    });
+    expect(allowed(supervisor, full)).toEqual(['urge']);
+    // A step from before catalog versions has no known statutory limit: no cap to apply.
+    expect(extensionDaysAllowed(step({ statutoryLimitDays: null }))).toBeNull();
+    expect(
+      inputRefusal({ action: 'extend', workdays: 90, reason: 'r', step: step({ statutoryLimitDays: null }) }),
+    ).toBeNull();
+  });
+
   it('when a step was urged recently, then the refusal carries the next allowed time as data', () => {
     const urged = step({ lastUrgedAt: new Date(NOW - HOUR).toISOString() });
     expect(actionRefusal('urge', supervisor, urged, NOW, 4 * HOUR)).toMatchObject({
@@ -116,7 +147,12 @@ describe('step rules', () => {
   it('when a request lacks what it needs, then the refusal names it', () => {
     expect(inputRefusal({ action: 'reject', reason: ' ' })?.code).toBe('reason_required');
     expect(inputRefusal({ action: 'request_supplement', items: ['a', ''], reason: 'r' })?.code).toBe('items_required');
-    expect(inputRefusal({ action: 'extend', workdays: 0, reason: 'r' })?.code).toBe('extension_days_invalid');
+    expect(inputRefusal({ action: 'extend', workdays: 0, reason: 'r', step: step() })?.code).toBe(
+      'extension_days_invalid',
+    );
+    expect(inputRefusal({ action: 'start_special_procedure', reason: '需听证', approvedBy: ' ' })?.code).toBe(
+      'approver_required',
+    );
     expect(
       inputRefusal({ action: 'record_payment', amountFen: 1, receiptNo: 'R1', feeAmountFen: 50_000 }),
     ).toMatchObject({ code: 'amount_not_catalog_fee', params: { amountFen: 50_000 } });
@@ -146,14 +182,42 @@ describe('lights and timers', () => {
     });
     expect(nextStepTimer(snapshot({ light: 'yellow' }), null, 3)?.kind).toBe('turn_red');
     expect(
-      nextStepTimer(snapshot({ pause: { kind: 'special', since: '', reason: '', procedure: 'hearing' } }), null, 3),
+      nextStepTimer(snapshot({ pause: { kind: 'supplement', since: '', reason: '', items: ['x'] } }), null, 3),
     ).toBeNull();
+    // A special procedure stops the clock too, and ends by itself at its limit.
+    const special = snapshot({
+      pause: {
+        kind: 'special',
+        since: '2026-12-01T02:00:00Z',
+        reason: '',
+        procedure: 'hearing',
+        approvedBy: '李局长',
+        startedBy: { id: 'u', displayName: 'u' },
+        limitDays: 20,
+        endsAt: '2026-12-29T15:59:59.999Z',
+      },
+    });
+    expect(nextStepTimer(special, null, 3)).toEqual({
+      at: Date.parse('2026-12-29T15:59:59.999Z') + 1,
+      kind: 'special_procedure_limit',
+    });
     const paused = { status: 'in_review', overdue: false, paused: true, light: 'yellow' as const, yellowAt: null };
     expect(stepLight(paused, NOW)).toBe('yellow');
     expect(stepLight({ ...paused, paused: false, light: 'green', yellowAt: '2026-11-30T00:00:00Z' }, NOW)).toBe(
       'yellow',
     );
     expect(stepLight({ ...paused, status: 'approved' }, NOW)).toBe('none');
+  });
+
+  it('when the matter applies deemed consent, then the deadline deems the step approved instead of turning it red', () => {
+    expect(nextStepTimer(snapshot({ light: 'yellow' }), null, 3, true)).toEqual({
+      at: Date.parse('2026-12-10T15:59:59.999Z') + 1,
+      kind: 'deem_consent',
+    });
+    // At the window the acceptance rule still comes first.
+    expect(nextStepTimer(snapshot({ status: 'submitted', light: 'yellow' }), null, 3, true)?.kind).toBe(
+      'deem_accepted',
+    );
   });
 
   it('when a case is open and unanswered below the last level, then its escalation is a timer', () => {

@@ -4,7 +4,7 @@
 // will happen; every result is told from the answer (the new deadline, the items asked for).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EXTENSION_MAX_WORKDAYS } from '../../domain/step-rules';
+import { SPECIAL_PROCEDURE_LIMIT_DAYS } from '../../domain/special-procedures';
 import { request } from './api';
 import { Field, formatDeadline, useFieldError, useLoad, yuan } from './components';
 import zhCN from './locales/zh-CN';
@@ -51,6 +51,7 @@ export function StepActions({
   const [supplementNote, setSupplementNote] = useState('');
   const [procedure, setProcedure] = useState<(typeof PROCEDURES)[number]>('expert_review');
   const [procedureReason, setProcedureReason] = useState('');
+  const [procedureApprover, setProcedureApprover] = useState('');
   const [endNote, setEndNote] = useState('');
   const [assigneeId, setAssigneeId] = useState('');
   const [receiptNo, setReceiptNo] = useState('');
@@ -243,13 +244,24 @@ export function StepActions({
             >
               {PROCEDURES.map((p) => (
                 <option key={p} value={p}>
-                  {t(`procedures.${p}`)}
+                  {t('panels.procedureOption', {
+                    procedure: t(`procedures.${p}`),
+                    n: SPECIAL_PROCEDURE_LIMIT_DAYS[p],
+                  })}
                 </option>
               ))}
             </select>
           </Field>
+          <p className="muted">{t('panels.procedureLimit', { n: SPECIAL_PROCEDURE_LIMIT_DAYS[procedure] })}</p>
           <Field label={t('panels.procedureReason')} error={shown('start_special_procedure', 'reason')}>
             <input name="reason" value={procedureReason} onChange={(e) => setProcedureReason(e.target.value)} />
+          </Field>
+          <Field
+            label={t('panels.procedureApprover')}
+            hint={t('panels.procedureApproverHint')}
+            error={shown('start_special_procedure', 'approvedBy')}
+          >
+            <input name="approvedBy" value={procedureApprover} onChange={(e) => setProcedureApprover(e.target.value)} />
           </Field>
           <button
             type="button"
@@ -257,6 +269,15 @@ export function StepActions({
             disabled={submit.pending}
             onClick={() => {
               if (!check('start_special_procedure', 'reason', !!procedureReason.trim(), t('reasons.reason_required')))
+                return;
+              if (
+                !check(
+                  'start_special_procedure',
+                  'approvedBy',
+                  !!procedureApprover.trim(),
+                  t('reasons.approver_required'),
+                )
+              )
                 return;
               start('start_special_procedure');
               const name = t(`procedures.${procedure}`);
@@ -267,6 +288,8 @@ export function StepActions({
                   lines: () => [
                     `${matter} · ${name}`,
                     `${t('panels.procedureReason')}：${procedureReason}`,
+                    `${t('panels.procedureApprover')}：${procedureApprover}`,
+                    t('panels.procedureLimit', { n: SPECIAL_PROCEDURE_LIMIT_DAYS[procedure] }),
                     t('panels.procedureEffect'),
                   ],
                   confirmLabel: t('panels.confirmProcedure', { procedure: name }),
@@ -274,15 +297,16 @@ export function StepActions({
                 send: (key) =>
                   request('post', '/api/steps/{id}/special-procedure', {
                     params,
-                    body: { procedure, reason: procedureReason },
+                    body: { procedure, reason: procedureReason, approvedBy: procedureApprover },
                     idempotencyKey: key,
                   }),
                 success: () => t('results.procedureStarted', { procedure: name }),
                 then: (answer) => {
                   setProcedureReason('');
+                  setProcedureApprover('');
                   done('start_special_procedure')(answer);
                 },
-                fields: ['reason'],
+                fields: ['reason', 'approvedBy'],
               });
             }}
           >
@@ -294,6 +318,20 @@ export function StepActions({
       {can('end_special_procedure') && (
         <section className="action-panel" data-form="end_special_procedure">
           <h3>{t('stepActions.end_special_procedure')}</h3>
+          {step.pause?.kind === 'special' && (
+            <p className="muted" data-running-procedure={step.pause.procedure}>
+              {t('panels.procedureRunning', {
+                procedure: t(`procedures.${step.pause.procedure}`),
+                reason: step.pause.reason,
+              })}
+              <br />
+              {t('panels.procedureDetails', {
+                approvedBy: step.pause.approvedBy,
+                n: step.pause.limitDays,
+                endsAt: formatDeadline(step.pause.endsAt),
+              })}
+            </p>
+          )}
           <Field label={t('panels.procedureResult')} error={shown('end_special_procedure', 'note')}>
             <input name="note" value={endNote} onChange={(e) => setEndNote(e.target.value)} />
           </Field>
@@ -527,18 +565,35 @@ export function StepActions({
                         label: t('actions.workdays'),
                         kind: 'number',
                         min: 1,
-                        max: EXTENSION_MAX_WORKDAYS,
+                        max: step.extensionDaysAllowed ?? undefined,
                         required: true,
-                        hint: t('panels.extendHint', { max: EXTENSION_MAX_WORKDAYS }),
+                        hint:
+                          step.extensionDaysAllowed === null
+                            ? undefined
+                            : t('panels.extendHint', {
+                                max: step.extensionDaysAllowed,
+                                statutory: step.statutoryLimitDays ?? '—',
+                                promised: step.promisedLimitDays,
+                              }),
                       },
                       { name: 'reason', label: t('panels.extendReason'), kind: 'textarea', required: true },
+                      {
+                        name: 'approvedBy',
+                        label: t('panels.extendApprover'),
+                        required: true,
+                        hint: t('panels.extendApproverHint'),
+                      },
                     ],
                     confirmLabel: t('panels.confirmExtend'),
                   },
                   send: (key, v) =>
                     request('post', '/api/steps/{id}/extension', {
                       params,
-                      body: { workdays: Number(v.workdays), reason: v.reason ?? '' },
+                      body: {
+                        workdays: Number(v.workdays),
+                        reason: v.reason ?? '',
+                        approvedBy: v.approvedBy ?? '',
+                      },
                       idempotencyKey: key,
                     }),
                   success: (s, v) =>

@@ -587,10 +587,30 @@ export interface paths {
      */
     get: operations['getApiMattersCode'];
     /**
-     * Create or replace a matter (prerequisite cycles refused); accepts what GET answers
+     * Save a matter as a new version (prerequisite cycles refused; running steps keep theirs); accepts what GET answers. Optional If-Match: the version read, refused with 409 matter_changed when another save came first
      * @description Access: admin. Scope: none.
      */
     put: operations['putApiMattersCode'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/matters/{code}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A matter's versions, newest first, each with the moment it took effect
+     * @description Access: anyone. Scope: none.
+     */
+    get: operations['getApiMattersCodeVersions'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -1056,7 +1076,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Extend the limit once, before the deadline
+     * Extend the limit once, before the deadline, never past the statutory limit plus 10 working days (行政许可法 第42条; beyond the statutory limit with the head named in approvedBy)
      * @description Access: supervisor. Scope: none.
      */
     post: operations['postApiStepsIdExtension'];
@@ -4760,6 +4780,10 @@ export interface operations {
           caseType: 'immediate' | 'promised' | 'joint';
           code?: string;
           conditions: string;
+          /** @description read-only: accepted (so a GET answer can be written back) and ignored */
+          createdBy?: unknown;
+          /** @default false */
+          deemedConsent?: boolean;
           departmentCode: string;
           /** @description read-only: accepted (so a GET answer can be written back) and ignored */
           effectiveFrom?: unknown;
@@ -4812,6 +4836,82 @@ export interface operations {
       };
       /** @description forbidden: wrong role, department or ownership */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: the action does not fit the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database or Temporal does not answer; retry after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiMattersCodeVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description invalid_request: the details name each offending field */
+      400: {
         headers: {
           [name: string]: unknown;
         };
@@ -7141,6 +7241,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          approvedBy?: string;
           reason: string;
           workdays: number;
         };
@@ -7452,6 +7553,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          approvedBy: string;
           /** @enum {string} */
           procedure: 'hearing' | 'inspection' | 'testing' | 'appraisal' | 'expert_review';
           reason: string;

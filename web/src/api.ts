@@ -109,6 +109,8 @@ export type RequestOptions<P extends Path, M extends Method> = ([PathParams<P, M
   ([BodyOf<P, M>] extends [never] ? { body?: undefined } : { body: BodyOf<P, M> }) & {
     /** This submission's Idempotency-Key (a form keeps it for the retry of the same submission). */
     idempotencyKey?: string;
+    /** If-Match: the version the form was read at (a catalog matter), so a save over someone else's is refused. */
+    ifMatch?: string | number;
   };
 
 /**
@@ -145,7 +147,13 @@ function url(template: string, params?: object, query?: object): string {
 const isErrorBody = (x: unknown): x is { error: ApiErrorBody } =>
   typeof x === 'object' && x !== null && 'error' in x && typeof (x as { error: unknown }).error === 'object';
 
-async function send(method: Method, path: string, body: unknown, explicitKey?: string): Promise<unknown> {
+async function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  explicitKey?: string,
+  ifMatch?: string | number,
+): Promise<unknown> {
   const token = sessionStorage.getItem(TOKEN);
   const upper = method.toUpperCase();
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -166,6 +174,7 @@ async function send(method: Method, path: string, body: unknown, explicitKey?: s
       ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(key ? { 'Idempotency-Key': key } : {}),
+      ...(ifMatch !== undefined ? { 'If-Match': String(ifMatch) } : {}),
     },
     body: payload,
   });
@@ -200,8 +209,14 @@ export function request<M extends Method, P extends PathFor<M>>(
     ? [options?: RequestOptions<P, M>]
     : [options: RequestOptions<P, M>]
 ): Promise<AnswerOf<M, P>> {
-  const o = (options ?? {}) as { params?: object; query?: object; body?: unknown; idempotencyKey?: string };
-  return send(method, url(path, o.params, o.query), o.body, o.idempotencyKey) as Promise<AnswerOf<M, P>>;
+  const o = (options ?? {}) as {
+    params?: object;
+    query?: object;
+    body?: unknown;
+    idempotencyKey?: string;
+    ifMatch?: string | number;
+  };
+  return send(method, url(path, o.params, o.query), o.body, o.idempotencyKey, o.ifMatch) as Promise<AnswerOf<M, P>>;
 }
 
 /**

@@ -181,6 +181,9 @@ export const REASON_FIELD: Record<string, string> = {
   note_required: 'note',
   receipt_required: 'receiptNo',
   extension_days_invalid: 'workdays',
+  extension_exceeds_legal_cap: 'workdays',
+  head_approval_required: 'approvedBy',
+  approver_required: 'approvedBy',
   answer_required: 'answer',
   invite_required: 'invitedDepartments',
 };
@@ -233,6 +236,8 @@ const FIELD_LABELS: Record<string, Keys<'fields'> | `actions.${Keys<'actions'>}`
   note: 'note',
   certificateNo: 'actions.certificateNo',
   workdays: 'actions.workdays',
+  approvedBy: 'approvedBy',
+  deemedConsent: 'deemedConsent',
   message: 'message',
   receiptNo: 'receiptNo',
   assigneeId: 'assignee',

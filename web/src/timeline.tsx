@@ -27,6 +27,9 @@ export function eventDetails(
   if (Array.isArray(d.items) && d.items.length)
     out.push(t('timeline.items', { n: d.items.length, items: d.items.join('；') }));
   if (isProcedure(d.procedure)) out.push(t('timeline.procedure', { procedure: t(`procedures.${d.procedure}`) }));
+  if (typeof d.limitDays === 'number') out.push(t('timeline.limitDays', { n: d.limitDays }));
+  if (str('endsAt')) out.push(t('timeline.endsAt', { at: formatDeadline(str('endsAt')) }));
+  if (str('approvedBy')) out.push(t('timeline.approvedBy', { name: str('approvedBy') }));
   if (isOpinion(d.opinion)) {
     const dep = str('departmentCode');
     out.push(`${dep ? `${names.department(dep)}：` : ''}${t(`sessions.${d.opinion}`)}`);

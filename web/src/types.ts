@@ -139,6 +139,16 @@ export interface Matter {
   fee: { amountFen: number; basis: string } | null;
   prerequisites: string[];
   stage: number;
+  /** 超时默许: an opinion not answered by its deadline is approved as deemed consent. */
+  deemedConsent: boolean;
+  /** The current version and when it took effect. */
+  version: number;
+  effectiveFrom: string;
+}
+
+/** One version in a matter's history (GET /api/matters/{code}/versions, newest first). */
+export interface MatterVersion extends Matter {
+  createdBy: { id: string; displayName: string } | null;
 }
 
 export interface PlanStep {
@@ -410,6 +420,8 @@ export interface Answers {
   'GET /api/departments': Department[];
   'GET /api/matters': Matter[];
   'GET /api/matters/{code}': Matter;
+  'GET /api/matters/{code}/versions': MatterVersion[];
+  'PUT /api/matters/{code}': Matter;
   'POST /api/plan': Plan;
   'GET /api/inbox': Step[];
   'GET /api/inbox/done': Step[];

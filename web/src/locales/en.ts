@@ -62,6 +62,9 @@ const en: Messages = {
   },
   light: { green: 'Green', yellow: 'Yellow (due soon)', red: 'Red (overdue)', none: '—' },
   fields: {
+    matterVersion: 'Catalog version',
+    approvedBy: 'Approved by',
+    deemedConsent: 'Deemed consent',
     matter: 'Matter',
     department: 'Department',
     status: 'Status',
@@ -176,6 +179,8 @@ const en: Messages = {
     done: 'Nothing finished yet',
   },
   events: {
+    step_deemed_consent: 'Deemed consent (not answered in time)',
+    special_procedure_limit_reached: 'Special procedure ended at its limit',
     application_created: 'Joint review launched',
     application_needs_attention: 'Needs attention',
     application_back_in_progress: 'Back in progress',
@@ -283,7 +288,7 @@ const en: Messages = {
   },
   procedures: {
     hearing: 'Hearing',
-    inspection: 'Site inspection',
+    inspection: 'Inspection',
     testing: 'Testing',
     appraisal: 'Appraisal',
     expert_review: 'Expert review',
@@ -301,6 +306,14 @@ const en: Messages = {
     network: 'The network failed; check the connection and try again',
   },
   reasons: {
+    approver_required: 'Name who approved it',
+    head_approval_required:
+      "Beyond the statutory limit ({{statutoryLimitDays}} working days) an extension needs the head's approval: name the approver",
+    extension_exceeds_legal_cap:
+      "Beyond the legal cap: at most {{maxWorkdays}} more working days (statutory limit {{statutoryLimitDays}} + {{legalExtensionDays}} with the head's approval)",
+    extension_cap_reached:
+      'The legal cap is reached (statutory limit {{statutoryLimitDays}} + {{legalExtensionDays}} working days): no extension',
+    matter_changed: 'Someone else saved this matter meanwhile (now version {{version}}); open it again before saving',
     step_not_open: 'The step is "{{status}}": this cannot be done now',
     step_blocked: 'Its prerequisites are not done yet',
     step_not_submitted: 'The step is not awaiting acceptance (it is "{{status}}")',
@@ -357,6 +370,9 @@ const en: Messages = {
     warning_changed: 'This warning has just changed; read it again before acting',
   },
   notifications: {
+    special_procedure_limit_reached:
+      '{{matterName}} ({{stepId}}): the special procedure ({{procedure}}) reached its {{limitDays}} working days and ended; the clock runs again',
+    step_deemed_consent: '{{matterName}} ({{stepId}}) was not answered by its deadline: deemed consent',
     new_step: 'New step: {{matterName}} ({{stepId}})',
     step_turning_yellow: '{{matterName}} ({{stepId}}) turned yellow; due {{deadline}}',
     step_deemed_accepted: '{{matterName}} ({{stepId}}) was deemed accepted',
@@ -514,7 +530,7 @@ const en: Messages = {
   },
   documents: {
     title: 'Documents of the case',
-    none: 'No documents yet: the center issues them on acceptance, correction, refusal, fees due and completion',
+    none: 'No documents yet: the center issues them on acceptance, correction, a special procedure, refusal, fees due and completion',
     issuedAt: 'Issued',
     number: 'Document number',
     step: 'Step',
@@ -633,6 +649,16 @@ const en: Messages = {
   },
   submit: { dismiss: 'Dismiss', cancel: 'Cancel', pending: 'Sending…' },
   panels: {
+    procedureApprover: 'Approved by',
+    procedureApproverHint: 'Who approved the procedure; printed on the notice',
+    procedureOption: '{{procedure}} ({{n}} working days)',
+    procedureLimit: 'At most {{n}} working days; it ends by itself then and the clock runs again',
+    procedureRunning: '{{procedure}} running: {{reason}}',
+    procedureDetails: 'Approved by {{approvedBy}} · {{n}} working days · ends by {{endsAt}} at the latest',
+    extendApprover: "Approver (the body's head)",
+    extendApproverHint:
+      'Beyond the statutory limit the head of the body approves (Administrative Licensing Law art. 42)',
+    extendNone: 'The legal cap is reached: no extension',
     acceptHint: 'Accepting starts the promised clock ({{n}} working days; the day of acceptance is not counted)',
     missingLegend: 'Missing materials (tick what is missing)',
     missingItem: 'Missing: {{item}}',
@@ -646,7 +672,7 @@ const en: Messages = {
     supplementNote: 'What was supplied',
     procedureReason: 'Why the special procedure',
     procedureEffect:
-      'The special procedure does not count toward the limit; the applicant is told in writing how long it takes.',
+      'The special procedure does not count toward the limit; the applicant receives a written notice saying how long it takes.',
     confirmProcedure: 'Start the {{procedure}}',
     procedureResult: 'Result of the special procedure',
     certificateHint: 'For a certificate-bearing matter, its number',
@@ -672,7 +698,8 @@ const en: Messages = {
     urgeMessage: 'Message',
     confirmUrge: 'Urge',
     extendEffect: 'Extend by {{n}} working days (deadline now {{deadline}}); once per step, before the deadline.',
-    extendHint: '1-{{max}} working days',
+    extendHint:
+      "At most {{max}} more working days (statutory limit {{statutory}} + 10 with the head's approval; the promised limit uses {{promised}})",
     extendReason: 'Reasons (the applicant is told)',
     confirmExtend: 'Grant the extension',
     paymentAmount: 'Amount: {{amount}} (the catalog fee)',
@@ -708,6 +735,11 @@ const en: Messages = {
     sessionScheduled: '{{kind}} "{{topic}}" scheduled',
   },
   timeline: {
+    approvedBy: 'Approved by {{name}}',
+    limitDays: 'limit {{n}} working days',
+    endsAt: 'ends by {{at}}',
+    automatic: 'ended at its limit',
+    deemedConsent: 'deemed consent',
     items: '{{n}} items to correct: {{items}}',
     procedure: 'Special procedure: {{procedure}}',
     reason: 'Reasons: {{text}}',
@@ -779,6 +811,16 @@ const en: Messages = {
     openCase: 'Read and answer the case',
   },
   inbox: {
+    deemedConsentPolicy: 'Deemed consent: not answered by the deadline = consent',
+    deemedConsent: 'Deemed consent (not answered in time)',
+    specialProcedures: 'Special procedures',
+    procedureRecord: '{{procedure}}: {{from}} to {{to}}, clock stopped {{n}} working days ({{how}})',
+    endedBy_department: 'ended by the department',
+    endedBy_limit: 'ended at its limit',
+    endedBy_decision: 'ended with the decision',
+    extensionRecord: 'Extended {{n}} working days: {{reason}} (approved by {{approvedBy}})',
+    extensionAllowed: '{{n}} more working days allowed',
+    version: 'version {{n}}',
     acceptBy: 'accept by {{at}}',
     paused: 'clock paused (awaiting correction)',
     result: 'Result',
@@ -882,6 +924,21 @@ const en: Messages = {
     off: 'holiday',
   },
   catalog: {
+    deemedConsent: 'Deemed consent (超时默许)',
+    deemedConsentHint:
+      'Opinion-type matter: not answered by its deadline counts as consent, and the department and the supervision office are told; no fee',
+    history: 'History',
+    hideHistory: 'Hide history',
+    historyOf: 'Versions of “{{name}}”',
+    version: 'Version',
+    versionN: 'v{{n}}',
+    effectiveFrom: 'Effective from',
+    changedBy: 'Saved by',
+    changes: 'Changes',
+    firstVersion: 'First version',
+    noChange: '—',
+    current: 'current',
+    guideVersion: 'Version {{n}}, in effect since {{at}}',
     saveTitle: 'Save the matter',
     createTitle: 'Add a matter',
     limits: 'Promised {{promised}} working days (statutory {{statutory}})',

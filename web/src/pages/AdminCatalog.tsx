@@ -5,6 +5,7 @@ import {
   DataTable,
   Field,
   fenOf,
+  formatTime,
   Named,
   reloadDepartments,
   reloadMatters,
@@ -15,7 +16,7 @@ import {
   yuan,
 } from '../components';
 import { useSubmit } from '../submit';
-import type { Matter, Role } from '../types';
+import type { Matter, MatterVersion, Role } from '../types';
 import { AdminTabs } from './Admin';
 import { SignInHistory, TemporaryPassword, UserAccountActions } from './Account';
 
@@ -38,6 +39,9 @@ const blank = {
   feeBasis: '',
   prerequisites: [] as string[],
   stage: '1',
+  deemedConsent: false,
+  /** The version the form was read at (0 for a new matter): sent as If-Match. */
+  version: 0,
 };
 type Form = typeof blank;
 
@@ -56,6 +60,8 @@ const toForm = (m: Matter): Form => ({
   feeBasis: m.fee?.basis ?? '',
   prerequisites: [...m.prerequisites],
   stage: String(m.stage),
+  deemedConsent: m.deemedConsent,
+  version: m.version,
 });
 
 /**
@@ -106,6 +112,7 @@ export function CatalogPage() {
       fee: fen ? { amountFen: fen, basis: f.feeBasis } : null,
       prerequisites: f.prerequisites,
       stage: Number(f.stage),
+      deemedConsent: f.deemedConsent,
     };
     submit.submit({
       identity: ['matter', f.code, body],
@@ -116,21 +123,35 @@ export function CatalogPage() {
           t('catalog.limits', { promised: f.promisedLimitDays, statutory: f.statutoryLimitDays }),
           fen ? `${t('fields.fee')}：${yuan(fen)} · ${f.feeBasis}` : `${t('fields.fee')}：${t('fields.free')}`,
           `${t('fields.prerequisites')}：${f.prerequisites.map(matters.name).join('，') || '—'}`,
+          ...(f.deemedConsent ? [t('catalog.deemedConsent')] : []),
           t('catalog.saveEffect'),
         ],
         confirmLabel: t('catalog.confirmSave'),
       },
-      send: (key) => request('put', '/api/matters/{code}', { params: { code: f.code }, body, idempotencyKey: key }),
+      // If-Match: a save over another admin's newer version is refused (409 matter_changed).
+      send: (key) =>
+        request('put', '/api/matters/{code}', {
+          params: { code: f.code },
+          body,
+          idempotencyKey: key,
+          ifMatch: f.version,
+        }),
       success: () => t('results.matterSaved', { name: f.name }),
       then: () => {
         reloadMatters();
         setForm(undefined);
       },
-      fields: Object.keys(blank).concat(['fee', 'fee.amountFen', 'fee.basis']),
+      fields: Object.keys(blank).concat(['fee', 'fee.amountFen', 'fee.basis', 'deemedConsent']),
     });
   };
 
-  const text = (key: Exclude<keyof Form, 'caseType' | 'prerequisites'>, label: string, area = false, hint?: string) =>
+  const [historyOf, setHistoryOf] = useState<string>();
+  const text = (
+    key: Exclude<keyof Form, 'caseType' | 'prerequisites' | 'deemedConsent' | 'version'>,
+    label: string,
+    area = false,
+    hint?: string,
+  ) =>
     form && (
       <Field label={label} hint={hint} error={err(key === 'feeYuan' ? 'fee' : key === 'feeBasis' ? 'fee.basis' : key)}>
         {area ? (
@@ -237,6 +258,17 @@ export function CatalogPage() {
               ))}
           </fieldset>
           {err('prerequisites') && <small className="field-error">{err('prerequisites')}</small>}
+          <Field label={t('fields.deemedConsent')} hint={t('catalog.deemedConsentHint')} error={err('deemedConsent')}>
+            <label className="check">
+              <input
+                type="checkbox"
+                name="deemedConsent"
+                checked={form.deemedConsent}
+                onChange={(e) => setForm({ ...form, deemedConsent: e.target.checked })}
+              />
+              {t('catalog.deemedConsent')}
+            </label>
+          </Field>
           <div className="toolbar">
             <button type="button" className="secondary" onClick={() => setForm(undefined)}>
               {t('more.cancel')}
@@ -260,16 +292,111 @@ export function CatalogPage() {
           { header: t('fields.fee'), cell: (m) => (m.fee?.amountFen ? yuan(m.fee.amountFen) : t('fields.free')) },
           { header: t('fields.prerequisites'), cell: (m) => m.prerequisites.map(matters.name).join('，') || '—' },
           {
+            header: t('catalog.version'),
+            cell: (m) => (
+              <>
+                {t('catalog.versionN', { n: m.version })}
+                {m.deemedConsent && <div className="muted">{t('catalog.deemedConsent')}</div>}
+              </>
+            ),
+          },
+          {
             header: '',
             cell: (m) => (
-              <button type="button" className="secondary" onClick={() => open(m)}>
-                {t('admin.edit')}
-              </button>
+              <div className="toolbar">
+                <button type="button" className="secondary" onClick={() => open(m)}>
+                  {t('admin.edit')}
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-expanded={historyOf === m.code}
+                  onClick={() => setHistoryOf(historyOf === m.code ? undefined : m.code)}
+                >
+                  {historyOf === m.code ? t('catalog.hideHistory') : t('catalog.history')}
+                </button>
+              </div>
             ),
           },
         ]}
       />
+      {historyOf && (
+        <MatterHistory code={historyOf} name={matters.name(historyOf)} version={matters.find(historyOf)?.version} />
+      )}
     </section>
+  );
+}
+
+/** The fields a version may change, in the order the form shows them (with their labels). */
+const VERSIONED_FIELDS = [
+  ['name', 'fields.matter'],
+  ['departmentCode', 'fields.department'],
+  ['caseType', 'catalog.caseType'],
+  ['stage', 'fields.stage'],
+  ['legalBasis', 'fields.legalBasis'],
+  ['conditions', 'fields.conditions'],
+  ['procedure', 'fields.procedure'],
+  ['materials', 'fields.materials'],
+  ['promisedLimitDays', 'fields.promised'],
+  ['statutoryLimitDays', 'fields.statutory'],
+  ['fee', 'fields.fee'],
+  ['prerequisites', 'fields.prerequisites'],
+  ['deemedConsent', 'fields.deemedConsent'],
+] as const satisfies ReadonlyArray<readonly [keyof Matter, string]>;
+
+/** What changed from the previous version, as field labels. */
+const changedFields = (v: MatterVersion, previous: MatterVersion | undefined) =>
+  previous
+    ? VERSIONED_FIELDS.filter(([k]) => JSON.stringify(v[k]) !== JSON.stringify(previous[k])).map(([, label]) => label)
+    : null;
+
+/** A matter's versions, newest first: when each took effect, who saved it, what it changed. */
+function MatterHistory({ code, name, version }: { code: string; name: string; version?: number }) {
+  const { t } = useTranslation();
+  // Reloaded when the current version moves (a save from the form above).
+  const history = useLoad(() => request('get', '/api/matters/{code}/versions', { params: { code } }), [code, version]);
+  const rows = history.data;
+  return (
+    <div className="card matter-history" data-history={code}>
+      <h2>{t('catalog.historyOf', { name })}</h2>
+      <DataTable
+        className="responsive"
+        rows={rows}
+        rowKey={(v) => String(v.version)}
+        rowProps={(v) => ({ 'data-version': String(v.version) })}
+        columns={[
+          {
+            header: t('catalog.version'),
+            cell: (v) => (
+              <>
+                {t('catalog.versionN', { n: v.version })}
+                {v.version === version && <small className="muted"> {t('catalog.current')}</small>}
+              </>
+            ),
+          },
+          { header: t('catalog.effectiveFrom'), cell: (v) => formatTime(v.effectiveFrom) },
+          { header: t('catalog.changedBy'), cell: (v) => v.createdBy?.displayName ?? '—' },
+          {
+            header: t('catalog.changes'),
+            cell: (v) => {
+              const changed = changedFields(
+                v,
+                rows?.find((p) => p.version === v.version - 1),
+              );
+              if (changed === null) return t('catalog.firstVersion');
+              return changed.length ? changed.map((label) => t(label as never)).join('、') : t('catalog.noChange');
+            },
+          },
+          { header: t('fields.promised'), cell: (v) => `${v.promisedLimitDays} / ${v.statutoryLimitDays}` },
+          { header: t('fields.fee'), cell: (v) => (v.fee?.amountFen ? yuan(v.fee.amountFen) : t('fields.free')) },
+          { header: t('fields.materials'), cell: (v) => v.materials.join('；') || '—' },
+          {
+            header: t('fields.deemedConsent'),
+            cell: (v) => (v.deemedConsent ? t('catalog.deemedConsent') : '—'),
+          },
+        ]}
+      />
+    </div>
   );
 }
 

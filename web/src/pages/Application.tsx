@@ -21,6 +21,7 @@ import { useSubmit } from '../submit';
 import { Timeline } from '../timeline';
 import type { Application, Matter, Step, TimelineEvent } from '../types';
 import { SessionsPanel } from './Sessions';
+import { SpecialProcedureRecords } from './Staff';
 
 /**
  * The steps in plan order: by the catalog's stage, then by depth in the dependency graph (a step
@@ -302,9 +303,42 @@ export function ApplicationPage({ user }: { user: User }) {
                       {s.pause?.kind === 'special' && (
                         <>
                           <dt>{t('more.procedure')}</dt>
-                          <dd>
+                          <dd data-running-procedure={s.pause.procedure}>
                             {t(`procedures.${s.pause.procedure}`)} · {s.pause.reason}
+                            <div className="muted">
+                              {t('panels.procedureDetails', {
+                                approvedBy: s.pause.approvedBy,
+                                n: s.pause.limitDays,
+                                endsAt: formatDeadline(s.pause.endsAt),
+                              })}
+                            </div>
                           </dd>
+                        </>
+                      )}
+                      {(s.specialProcedures?.length ?? 0) > 0 && (
+                        <>
+                          <dt>{t('inbox.specialProcedures')}</dt>
+                          <dd>
+                            <SpecialProcedureRecords step={s} />
+                          </dd>
+                        </>
+                      )}
+                      {s.extension && (
+                        <>
+                          <dt>{t('stepActions.extend')}</dt>
+                          <dd>
+                            {t('inbox.extensionRecord', {
+                              n: s.extension.workdays,
+                              reason: s.extension.reason,
+                              approvedBy: s.extension.approvedBy,
+                            })}
+                          </dd>
+                        </>
+                      )}
+                      {s.deemedConsent && (
+                        <>
+                          <dt>{t('inbox.result')}</dt>
+                          <dd data-deemed-consent>{t('inbox.deemedConsent')}</dd>
                         </>
                       )}
                       {s.fee && (

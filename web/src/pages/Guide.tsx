@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request } from '../api';
-import { ErrorBox, useLoad, yuan } from '../components';
+import { ErrorBox, formatTime, useLoad, yuan } from '../components';
 
 /** The public service guide (服务指南): the five publics of every matter, without signing in. */
 export function GuidePage() {
@@ -38,6 +38,9 @@ export function GuidePage() {
               {data?.departments.get(m.departmentCode) ?? m.departmentCode} · {t(`caseTypes.${m.caseType}`)} ·{' '}
               {t('more.stage', { n: m.stage })} {t(`stages.${m.stage as 1 | 2 | 3 | 4}`, '')}
             </p>
+            <p className="muted" data-version={m.version}>
+              {t('catalog.guideVersion', { n: m.version, at: formatTime(m.effectiveFrom) })}
+            </p>
             <dl>
               <dt>{t('fields.legalBasis')}</dt>
               <dd>{m.legalBasis}</dd>
@@ -53,6 +56,12 @@ export function GuidePage() {
               <dd>{m.fee && m.fee.amountFen > 0 ? `${yuan(m.fee.amountFen)} · ${m.fee.basis}` : t('fields.free')}</dd>
               <dt>{t('fields.materials')}</dt>
               <dd>{m.materials.join('；') || '—'}</dd>
+              {m.deemedConsent && (
+                <>
+                  <dt>{t('fields.deemedConsent')}</dt>
+                  <dd>{t('inbox.deemedConsentPolicy')}</dd>
+                </>
+              )}
               <dt>{t('fields.prerequisites')}</dt>
               <dd>
                 {m.prerequisites.map((c) => data?.matters.find((x) => x.code === c)?.name ?? c).join('，') || '—'}

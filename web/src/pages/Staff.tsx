@@ -43,6 +43,30 @@ export function StepBanners({ step, compact = false }: { step: Step; compact?: b
   );
 }
 
+/** The special procedures a step has been through: which, from when to when, how they ended, the days they stopped the clock. */
+export function SpecialProcedureRecords({ step }: { step: Step }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="procedure-records">
+      {step.specialProcedures.map((p) => (
+        <li key={p.startedAt} data-procedure={p.procedure} data-ended-by={p.endedBy}>
+          {t('inbox.procedureRecord', {
+            procedure: t(`procedures.${p.procedure}`),
+            from: formatTime(p.startedAt),
+            to: formatTime(p.endedAt),
+            n: p.pausedWorkdays,
+            how: t(`inbox.endedBy_${p.endedBy}`),
+          })}
+          <div className="muted">
+            {p.reason} · {t('timeline.approvedBy', { name: p.approvedBy })}
+            {p.note ? ` · ${p.note}` : ''}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The project and investor of a step's row, with the application number as secondary text. */
 const projectCell = (s: Step) => (
   <>
@@ -176,6 +200,14 @@ export function StepPage() {
     error,
     reload,
   } = useLoad(() => request('get', '/api/steps/{id}', { params: { id } }), [id], 3000);
+  // The step runs on its catalog version: its required materials are that version's, not today's.
+  const versions = useLoad(
+    () =>
+      step?.matterVersion
+        ? request('get', '/api/matters/{code}/versions', { params: { code: step.matterCode } })
+        : Promise.resolve(undefined),
+    [step?.matterCode, step?.matterVersion],
+  );
   const history = useLoad(
     () =>
       step
@@ -185,6 +217,10 @@ export function StepPage() {
   );
   if (!step) return error ? <ErrorBox error={error} /> : <p className="loading">{t('more.loading')}</p>;
   const events = (history.data ?? []).filter((e) => e.stepId === step.id);
+  const materials =
+    versions.data?.find((v) => v.version === step.matterVersion)?.materials ??
+    matters.find(step.matterCode)?.materials ??
+    [];
   return (
     <section className="step-page">
       <h1>
@@ -212,9 +248,41 @@ export function StepPage() {
         <dt>{t('fields.promised')}</dt>
         <dd>
           {step.promisedLimitDays} {t('fields.days')}
+          {step.statutoryLimitDays !== null && ` (${t('fields.statutory')} ${step.statutoryLimitDays})`}
           {step.extensionDays > 0 && ` · ${t('inbox.extended', { n: step.extensionDays })}`}
           {step.pausedWorkdays > 0 && ` · ${t('timeline.paused', { n: step.pausedWorkdays })}`}
+          {step.deemedConsentPolicy && (
+            <div className="muted" data-deemed-consent-policy>
+              {t('inbox.deemedConsentPolicy')}
+            </div>
+          )}
         </dd>
+        {step.matterVersion !== null && (
+          <>
+            <dt>{t('fields.matterVersion')}</dt>
+            <dd data-matter-version={step.matterVersion}>{t('inbox.version', { n: step.matterVersion })}</dd>
+          </>
+        )}
+        {(step.extension || step.extensionDaysAllowed !== null) && (
+          <>
+            <dt>{t('stepActions.extend')}</dt>
+            <dd data-extension>
+              {step.extension
+                ? t('inbox.extensionRecord', {
+                    n: step.extension.workdays,
+                    reason: step.extension.reason,
+                    approvedBy: step.extension.approvedBy,
+                  })
+                : t('inbox.extensionAllowed', { n: step.extensionDaysAllowed ?? 0 })}
+            </dd>
+          </>
+        )}
+        {step.deemedConsent && (
+          <>
+            <dt>{t('inbox.result')}</dt>
+            <dd data-deemed-consent>{t('inbox.deemedConsent')}</dd>
+          </>
+        )}
         {step.fee && (
           <>
             <dt>{t('fields.fee')}</dt>
@@ -234,9 +302,30 @@ export function StepPage() {
           <>
             <dt>{t('inbox.pause')}</dt>
             <dd>
-              {step.pause.kind === 'special'
-                ? `${t(`procedures.${step.pause.procedure}`)} · ${step.pause.reason}`
-                : `${t('application.missingNow')} ${(step.supplementItems ?? []).join('；')}`}
+              {step.pause.kind === 'special' ? (
+                <span data-running-procedure={step.pause.procedure}>
+                  {t('panels.procedureRunning', {
+                    procedure: t(`procedures.${step.pause.procedure}`),
+                    reason: step.pause.reason,
+                  })}
+                  <br />
+                  {t('panels.procedureDetails', {
+                    approvedBy: step.pause.approvedBy,
+                    n: step.pause.limitDays,
+                    endsAt: formatDeadline(step.pause.endsAt),
+                  })}
+                </span>
+              ) : (
+                `${t('application.missingNow')} ${(step.supplementItems ?? []).join('；')}`
+              )}
+            </dd>
+          </>
+        )}
+        {step.specialProcedures.length > 0 && (
+          <>
+            <dt>{t('inbox.specialProcedures')}</dt>
+            <dd>
+              <SpecialProcedureRecords step={step} />
             </dd>
           </>
         )}
@@ -253,7 +342,7 @@ export function StepPage() {
           </>
         )}
       </dl>
-      <StepActions step={step} materials={matters.find(step.matterCode)?.materials ?? []} onDone={reload} />
+      <StepActions step={step} materials={materials} onDone={reload} />
       <IssueWarningButton
         target={{ stepId: step.id, matterName: step.matterName, departmentCode: step.departmentCode }}
         onDone={(w) => setWarned(w.id)}

@@ -94,6 +94,11 @@ export function BoardPage() {
                 <IssueWarningButton
                   target={{ stepId: s.id, matterName: s.matterName, departmentCode: s.departmentCode }}
                 />
+                {s.allowedActions.includes('extend') && s.extensionDaysAllowed !== null && (
+                  <small className="muted" data-extension-allowed={s.extensionDaysAllowed}>
+                    {t('inbox.extensionAllowed', { n: s.extensionDaysAllowed })}
+                  </small>
+                )}
                 {s.urgeRefusal && s.urgeRefusal.reason === 'urge_too_soon' && (
                   <small className="muted why-not">{refusalText(t, s.urgeRefusal, departments.name)}</small>
                 )}
