@@ -21,6 +21,8 @@ import { supervisionRoutes } from './supervision';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 import { accountRoutes } from './accounts';
+import { accountabilityRoutes } from './accountability';
+import { assessmentRoutes } from './assessment';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...systemRoutes,
@@ -41,6 +43,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...complaintRoutes,
   ...ratingRoutes,
   ...accountRoutes,
+  ...assessmentRoutes,
+  ...accountabilityRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

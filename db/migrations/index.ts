@@ -18,6 +18,8 @@ import * as m0017 from './2026_11_30_0017_complaints';
 import * as m0019 from './2026_11_30_0019_read_path_indexes';
 import * as m0020 from './2026_11_30_0020_accounts';
 import * as m0021 from './2026_11_30_0021_audit_filters';
+import * as m0035 from './2026_11_30_0035_assessment';
+import * as m0036 from './2026_11_30_0036_accountability';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0019_read_path_indexes': m0019,
   '2026_11_30_0020_accounts': m0020,
   '2026_11_30_0021_audit_filters': m0021,
+  '2026_11_30_0035_assessment': m0035,
+  '2026_11_30_0036_accountability': m0036,
 };
