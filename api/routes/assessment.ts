@@ -33,17 +33,18 @@ import { defineRoute, type AnyRoute } from './define';
 
 const READERS = ['supervisor', 'admin'] as const;
 
-/** `2026-11` or `2026-Q4`, checked to name a real period. */
+/** The period a label names; a label of the right shape naming no period (year 1999) is one issue too. */
+const toPeriod = (label: string, ctx: z.RefinementCtx): AssessmentPeriod => {
+  const period = parsePeriod(label);
+  if (!period) ctx.addIssue({ code: 'custom', message: 'no such period' });
+  return period ?? (z.NEVER as AssessmentPeriod);
+};
+/** `2026-11` or `2026-Q4`. */
 const PeriodInput = z
   .string()
   .regex(PERIOD_PATTERN, 'must be a month (YYYY-MM) or a quarter (YYYY-Qn)')
-  .refine((p) => parsePeriod(p) !== null, 'no such period')
-  .transform((p) => parsePeriod(p)!);
-const MonthInput = z
-  .string()
-  .regex(MONTH_PATTERN, 'must be a month (YYYY-MM)')
-  .refine((p) => parsePeriod(p) !== null, 'no such month')
-  .transform((p) => parsePeriod(p)!);
+  .transform(toPeriod);
+const MonthInput = z.string().regex(MONTH_PATTERN, 'must be a month (YYYY-MM)').transform(toPeriod);
 const View = z.enum(ASSESSMENT_VIEWS);
 
 const AssessmentQuery = z.strictObject({ period: PeriodInput, by: View.default('department') });
