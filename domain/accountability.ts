@@ -28,3 +28,21 @@ export function accountabilityRefusal(c: { status: 'open' | 'closed' }): { code:
     ? { code: 'case_open', message: 'accountability is recorded once the supervision case is closed' }
     : null;
 }
+
+/** A record as the API answers it. */
+export interface AccountabilityView {
+  id: number;
+  caseId: string;
+  caseLevel: number;
+  stepId: string | null;
+  applicationId: string | null;
+  complaintId: string | null;
+  matterName: string | null;
+  departmentCode: string;
+  person: { id: string; displayName: string } | null;
+  what: string;
+  measure: AccountabilityMeasure;
+  decision: string;
+  recordedBy: { id: string; displayName: string };
+  recordedAt: string;
+}

@@ -258,6 +258,66 @@ export function rankedRows(subjects: readonly AssessmentSubject[], w: Assessment
   return rows;
 }
 
+/** The weights in force as the API answers them. */
+export interface AssessmentWeightsView {
+  /** 0 while the built-in defaults are in force. */
+  version: number;
+  weights: AssessmentWeights;
+  changedBy: { id: string; displayName: string } | null;
+  changedAt: string | null;
+  rule: { zh: string; en: string };
+}
+
+// ——— The public ranking (公示) ———
+
+/** A department's row as the public reads it: figures and score, never a person, a case or a complaint. */
+export interface PublicRankingRow {
+  rank: number | null;
+  departmentCode: string;
+  departmentName: string;
+  decided: number;
+  onTime: number;
+  onTimeRate: number | null;
+  avgWorkdaysUsed: number | null;
+  avgPromisedWorkdays: number | null;
+  overdue: number;
+  casesOpened: number;
+  casesAnsweredLate: number;
+  complaintsUpheld: number;
+  ratingsCount: number;
+  ratingsAvg: number | null;
+  accountability: number;
+  score: number | null;
+}
+
+/** What of a department's row is published (the department view only: a staff row is never public). */
+export const publicRankingRow = (r: AssessmentRow): PublicRankingRow => ({
+  rank: r.rank,
+  departmentCode: r.key,
+  departmentName: r.name,
+  decided: r.decided,
+  onTime: r.onTime,
+  onTimeRate: r.onTimeRate,
+  avgWorkdaysUsed: r.avgWorkdaysUsed,
+  avgPromisedWorkdays: r.avgPromisedWorkdays,
+  overdue: r.overdue,
+  casesOpened: r.casesOpened,
+  casesAnsweredLate: r.casesAnsweredLate,
+  complaintsUpheld: r.complaintsUpheld,
+  ratingsCount: r.ratingsCount,
+  ratingsAvg: r.ratingsAvg,
+  accountability: r.accountability,
+  score: r.score,
+});
+
+export interface PublicRanking {
+  period: string;
+  /** False while the month is still running: its figures can still change. */
+  final: boolean;
+  weights: Omit<AssessmentWeightsView, 'changedBy'>;
+  rows: PublicRankingRow[];
+}
+
 // ——— Supervision cases ———
 
 /**

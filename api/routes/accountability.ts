@@ -6,6 +6,7 @@ import {
   ACCOUNTABILITY_MEASURES,
   accountabilityRefusal,
   type AccountabilityMeasure,
+  type AccountabilityView,
 } from '../../domain/accountability';
 import { parsePeriod, PERIOD_PATTERN } from '../../domain/assessment';
 import { accountabilityRepo, type AccountabilityListRow } from '../../db/repositories/accountability';
@@ -56,23 +57,6 @@ const anyCase: Scope<CaseRow> = {
     return found;
   },
 };
-
-export interface AccountabilityView {
-  id: number;
-  caseId: string;
-  caseLevel: number;
-  stepId: string | null;
-  applicationId: string | null;
-  complaintId: string | null;
-  matterName: string | null;
-  departmentCode: string;
-  person: { id: string; displayName: string } | null;
-  what: string;
-  measure: AccountabilityMeasure;
-  decision: string;
-  recordedBy: { id: string; displayName: string };
-  recordedAt: string;
-}
 
 const toView = (r: AccountabilityListRow): AccountabilityView => ({
   id: Number(r.id),
@@ -167,6 +151,23 @@ export const accountabilityRoutes: AnyRoute[] = [
     params: CaseIdParams,
     handler: async ({ deps, resource: found }) =>
       (await accountabilityRepo.list(deps.db, { caseId: found.id, limit: 200, offset: 0 })).map(toView),
+  }),
+
+  // Whom a record can name: the active window staff of a department.
+  defineRoute({
+    method: 'get',
+    path: '/api/accountability/staff',
+    summary: 'The window staff of a department, for naming who answers for a case',
+    tag: 'supervision',
+    access: [...READERS],
+    scope: scopes.none,
+    query: z.strictObject({ departmentCode: code }),
+    handler: async ({ deps, query }) =>
+      (await usersRepo.staffOf(deps.db, query.departmentCode)).map((u) => ({
+        id: u.id,
+        displayName: u.display_name,
+        departmentCode: u.department_code,
+      })),
   }),
 
   defineRoute({

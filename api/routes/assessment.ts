@@ -10,6 +10,8 @@ import {
   MONTH_PATTERN,
   parsePeriod,
   PERIOD_PATTERN,
+  publicRankingRow,
+  type PublicRanking,
   WEIGHT_FIELDS,
   WEIGHT_MAX,
   weightProblems,
@@ -252,9 +254,8 @@ export const assessmentRoutes: AnyRoute[] = [
       const now = new Date();
       const rows = await assessmentTable(deps.db, query.period, 'department', weights.weights, now);
       // Departments only, and only the figures: never a person, a case or a complaint.
-      return {
+      const answer: PublicRanking = {
         period: query.period.label,
-        /** False while the month is still running: its figures can still change. */
         final: query.period.to.getTime() <= now.getTime(),
         weights: {
           version: weights.version,
@@ -262,25 +263,9 @@ export const assessmentRoutes: AnyRoute[] = [
           changedAt: weights.changedAt,
           rule: weights.rule,
         },
-        rows: rows.map((r) => ({
-          rank: r.rank,
-          departmentCode: r.key,
-          departmentName: r.name,
-          decided: r.decided,
-          onTime: r.onTime,
-          onTimeRate: r.onTimeRate,
-          avgWorkdaysUsed: r.avgWorkdaysUsed,
-          avgPromisedWorkdays: r.avgPromisedWorkdays,
-          overdue: r.overdue,
-          casesOpened: r.casesOpened,
-          casesAnsweredLate: r.casesAnsweredLate,
-          complaintsUpheld: r.complaintsUpheld,
-          ratingsCount: r.ratingsCount,
-          ratingsAvg: r.ratingsAvg,
-          accountability: r.accountability,
-          score: r.score,
-        })),
+        rows: rows.map(publicRankingRow),
       };
+      return answer;
     },
   }),
 ];

@@ -19,19 +19,13 @@ import {
   type AssessmentRow,
   type AssessmentView,
   type AssessmentWeights,
+  type AssessmentWeightsView,
 } from '../../domain/assessment';
 import { assessmentRepo } from '../../db/repositories/assessment';
 import { departmentsRepo } from '../../db/repositories/departments';
 import type { AssessmentWeightsRow, Database } from '../../db/schema';
 
-export interface WeightsView {
-  /** 0 while the built-in defaults are in force. */
-  version: number;
-  weights: AssessmentWeights;
-  changedBy: { id: string; displayName: string } | null;
-  changedAt: string | null;
-  rule: { zh: string; en: string };
-}
+export type WeightsView = AssessmentWeightsView;
 
 export function toWeightsView(row: AssessmentWeightsRow | undefined): WeightsView {
   if (!row) return { version: 0, weights: { ...DEFAULT_WEIGHTS }, changedBy: null, changedAt: null, rule: SCORE_RULE };

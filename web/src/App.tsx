@@ -24,6 +24,7 @@ import { ComplaintsPage } from './pages/Complaints';
 import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint';
 import { RatingPage } from './pages/PublicRating';
 import { AuditPage, ChangePasswordPage, MySessionsPage } from './pages/Account';
+import { AccountabilityLogPage, AssessmentPage, PublicRankingPage } from './pages/Assessment';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -52,6 +53,8 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
     ['/complaints', 'nav.complaints'],
+    ['/assessment', 'nav.assessment'],
+    ['/accountability', 'nav.accountability'],
   ],
   cashier: [['/fees', 'nav.fees']],
   admin: [
@@ -63,6 +66,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
     ['/complaints', 'nav.complaints'],
+    ['/assessment', 'nav.assessment'],
   ],
 };
 
@@ -110,6 +114,7 @@ export function App() {
               </NavLink>
               <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
               <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
+              <NavLink to="/public/ranking">{t('nav.ranking')}</NavLink>
             </>
           )}
           {user &&
@@ -149,6 +154,7 @@ export function App() {
             <Route path="/public/complaint" element={<ComplaintFilePage />} />
             <Route path="/public/complaint/follow" element={<ComplaintFollowPage />} />
             <Route path="/public/rate" element={<RatingPage />} />
+            <Route path="/public/ranking" element={<PublicRankingPage />} />
             <Route
               path="/login"
               element={
@@ -183,6 +189,8 @@ export function App() {
                 <Route path="/cases" element={<CasesPage />} />
                 <Route path="/cases/:id" element={<CasePage user={user} />} />
                 <Route path="/stats" element={<StatsPage />} />
+                <Route path="/assessment" element={<AssessmentPage user={user} />} />
+                <Route path="/accountability" element={<AccountabilityLogPage />} />
                 <Route path="/fees" element={<CashierPage />} />
                 <Route path="/admin" element={<AdminPage />} />
                 <Route path="/admin/catalog" element={<CatalogPage />} />

@@ -10,7 +10,17 @@ import type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus
 import type { DocumentView } from '../../domain/documents';
 import type { PublicProgress } from '../../domain/public-progress';
 
+import type { AssessmentRow, AssessmentWeightsView, PublicRanking } from '../../domain/assessment';
+import type { AccountabilityMeasure, AccountabilityView } from '../../domain/accountability';
+
 export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
+export type { AccountabilityMeasure, AccountabilityView, AssessmentRow, AssessmentWeightsView, PublicRanking };
+
+/** Decided and on time per department and month (GET /api/assessment/trend). */
+export interface AssessmentTrend {
+  months: string[];
+  rows: Array<{ month: string; departmentCode: string; decided: number; onTime: number; onTimeRate: number | null }>;
+}
 export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
 
 export interface User {
@@ -377,6 +387,16 @@ export interface Answers {
   'POST /api/applications/{id}/resubmit': Application;
   'GET /api/stats/departments': DepartmentStats[];
   'GET /api/stats/monthly': MonthlyStats[];
+  'GET /api/assessment': AssessmentRow[];
+  'GET /api/assessment/trend': AssessmentTrend;
+  'GET /api/assessment/weights': AssessmentWeightsView;
+  'GET /api/assessment/weights/history': AssessmentWeightsView[];
+  'PUT /api/assessment/weights': AssessmentWeightsView;
+  'GET /api/public/assessment/ranking': PublicRanking;
+  'GET /api/accountability': AccountabilityView[];
+  'GET /api/accountability/staff': Array<{ id: string; displayName: string; departmentCode: string }>;
+  'GET /api/supervision/cases/{id}/accountability': AccountabilityView[];
+  'POST /api/supervision/cases/{id}/accountability': AccountabilityView;
   'GET /api/calendar': CalendarAnswer;
   'GET /api/users': Array<User & { disabled: boolean }>;
   'GET /api/notifications': Notification[];
