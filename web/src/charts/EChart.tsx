@@ -48,6 +48,8 @@ export function EChart(props: {
     const el = element.current!;
     const c = init(el, undefined, { renderer: 'svg', locale });
     chart.current = c;
+    // Marked once drawn, animations included (what a screenshot or a test waits for).
+    c.on('finished', () => el.setAttribute('data-rendered', 'true'));
     const resize = new ResizeObserver(() => c.resize());
     resize.observe(el);
     return () => {
@@ -58,8 +60,8 @@ export function EChart(props: {
   }, [locale]);
 
   useEffect(() => {
+    element.current?.removeAttribute('data-rendered');
     chart.current?.setOption({ color: CHART_COLORS, aria: { enabled: true }, ...option }, { notMerge: true });
-    element.current?.setAttribute('data-rendered', 'true');
   }, [option, locale]);
 
   return (

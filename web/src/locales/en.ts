@@ -807,7 +807,8 @@ const en: Messages = {
     published: 'Weights version {{version}} published',
     accountabilityLog: 'Accountability log',
     publicLink: 'Public ranking page',
-    workdaysOf: '{{used}} / {{promised}} working days',
+    onTimeOf: '{{onTime}} of {{decided}}',
+    answeredLate: '{{n}} answered late',
     ratingsOf: '{{count}} · average {{avg}}',
     columns: {
       rank: 'Rank',
@@ -816,7 +817,7 @@ const en: Messages = {
       decided: 'Decided',
       onTime: 'On time',
       onTimeRate: 'On-time rate',
-      workdays: 'Avg days used / promised',
+      workdays: 'Avg working days used / promised',
       overdue: 'Overdue',
       casesOpened: 'Supervision cases',
       casesAnsweredLate: 'Answered late',

@@ -793,7 +793,8 @@ const zhCN = {
     published: '已发布第 {{version}} 版考核权重',
     accountabilityLog: '问责记录',
     publicLink: '查看公示页',
-    workdaysOf: '{{used}} / {{promised}} 个工作日',
+    onTimeOf: '{{onTime}} / {{decided}} 件',
+    answeredLate: '逾期答复 {{n}}',
     ratingsOf: '{{count}} 条 · 平均 {{avg}}',
     columns: {
       rank: '名次',
@@ -802,7 +803,7 @@ const zhCN = {
       decided: '办结',
       onTime: '按时办结',
       onTimeRate: '按时办结率',
-      workdays: '平均用时 / 承诺时限',
+      workdays: '平均用时 / 承诺（工作日）',
       overdue: '超期',
       casesOpened: '督办件',
       casesAnsweredLate: '逾期答复',

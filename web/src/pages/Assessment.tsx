@@ -20,7 +20,7 @@ import {
 } from '../../../domain/assessment';
 import { ACCOUNTABILITY_MEASURES } from '../../../domain/accountability';
 import { ApiError, fetchFile, request, type User } from '../api';
-import { OnTimeLineChart, RankingBarChart } from '../charts/charts';
+import { OnTimeLineChart, RankingBarChart } from '../charts/lazy';
 import { DataTable, ErrorBox, Field, formatTime, useAction, useDepartments, useLoad, type Column } from '../components';
 import { useSubmit } from '../submit';
 import type { AccountabilityView, AssessmentRow, AssessmentWeightsView, PublicRanking } from '../types';
@@ -130,19 +130,36 @@ export function AssessmentPage({ user }: { user: User }) {
       ),
     },
     { header: t('assessment.columns.decided'), cell: (r) => r.decided, className: 'num' },
-    { header: t('assessment.columns.onTime'), cell: (r) => r.onTime, className: 'num' },
-    { header: t('assessment.columns.onTimeRate'), cell: (r) => percent(r.onTimeRate), className: 'num' },
+    {
+      header: t('assessment.columns.onTimeRate'),
+      cell: (r) => (
+        <>
+          {percent(r.onTimeRate)}
+          {r.decided > 0 && (
+            <div className="muted">{t('assessment.onTimeOf', { onTime: r.onTime, decided: r.decided })}</div>
+          )}
+        </>
+      ),
+      className: 'num',
+    },
     {
       header: t('assessment.columns.workdays'),
-      cell: (r) =>
-        r.avgWorkdaysUsed === null
-          ? '—'
-          : t('assessment.workdaysOf', { used: r.avgWorkdaysUsed, promised: dash(r.avgPromisedWorkdays) }),
+      cell: (r) => (r.avgWorkdaysUsed === null ? '—' : `${r.avgWorkdaysUsed} / ${dash(r.avgPromisedWorkdays)}`),
       className: 'num',
     },
     { header: t('assessment.columns.overdue'), cell: (r) => r.overdue, className: 'num' },
-    { header: t('assessment.columns.casesOpened'), cell: (r) => r.casesOpened, className: 'num' },
-    { header: t('assessment.columns.casesAnsweredLate'), cell: (r) => r.casesAnsweredLate, className: 'num' },
+    {
+      header: t('assessment.columns.casesOpened'),
+      cell: (r) => (
+        <>
+          {r.casesOpened}
+          {r.casesAnsweredLate > 0 && (
+            <div className="overdue">{t('assessment.answeredLate', { n: r.casesAnsweredLate })}</div>
+          )}
+        </>
+      ),
+      className: 'num',
+    },
     { header: t('assessment.columns.complaintsUpheld'), cell: (r) => r.complaintsUpheld, className: 'num' },
     {
       header: t('assessment.columns.ratings'),
@@ -635,10 +652,7 @@ export function PublicRankingPage() {
           { header: t('assessment.columns.onTimeRate'), cell: (r) => percent(r.onTimeRate), className: 'num' },
           {
             header: t('assessment.columns.workdays'),
-            cell: (r) =>
-              r.avgWorkdaysUsed === null
-                ? '—'
-                : t('assessment.workdaysOf', { used: r.avgWorkdaysUsed, promised: dash(r.avgPromisedWorkdays) }),
+            cell: (r) => (r.avgWorkdaysUsed === null ? '—' : `${r.avgWorkdaysUsed} / ${dash(r.avgPromisedWorkdays)}`),
             className: 'num',
           },
           { header: t('assessment.columns.overdue'), cell: (r) => r.overdue, className: 'num' },

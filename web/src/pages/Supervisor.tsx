@@ -12,7 +12,7 @@ import {
   useDepartments,
   useLoad,
 } from '../components';
-import { OnTimeLineChart } from '../charts/charts';
+import { OnTimeLineChart } from '../charts/lazy';
 import { StepActions } from '../StepActions';
 
 /** The supervision board (督办看板): yellow and red steps, by project, with urging and extension. */
