@@ -136,6 +136,11 @@ describe('the public ranking (公示)', () => {
     const page = await (
       await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
     ).newPage();
+    // The charts render under the page's Content-Security-Policy (no inline script or style).
+    await page.addInitScript({
+      content:
+        "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+    });
     await page.goto(`${stack.baseUrl}/guide`);
     await page.click('nav a:has-text("考核公示")');
     await page.waitForSelector('table.ranking tr[data-department="DRC"]');
@@ -144,6 +149,7 @@ describe('the public ranking (公示)', () => {
     expect(table).toContain('生态环境局');
     expect(table).not.toContain('窗口');
     expect(await page.textContent('main')).toContain('本月尚未结束');
+    expect(await page.evaluate<string[]>('window.cspViolations')).toEqual([]);
     await shot(page, 'assessment-public-ranking');
   });
 });
