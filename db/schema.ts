@@ -477,6 +477,50 @@ export interface RatingsTable {
   rated_at: CreatedAt;
 }
 
+/** One decision of a step attempt (written by a trigger on the event log), for the assessment. */
+export interface StepDecisionsTable {
+  /** The decision's event in the timeline. */
+  event_id: string;
+  step_id: string;
+  application_id: string;
+  attempt: number;
+  department_code: string;
+  /** Who decided: the actor of the decision event. */
+  decided_by: string;
+  decided_by_name: string;
+  decided_at: Timestamp;
+  outcome: 'approved' | 'rejected' | 'refused_acceptance';
+  overdue: boolean;
+  /** Null when no clock ran (refused at the window) or not known for an earlier attempt. */
+  workdays_used: number | null;
+  promised_limit_days: number;
+  extension_days: number;
+}
+
+/** Every published version of the assessment weights (append-only; the newest is in force). */
+export interface AssessmentWeightsTable {
+  version: number;
+  weights: Json<Record<string, number>>;
+  changed_by: string;
+  changed_by_name: string;
+  changed_at: CreatedAt;
+}
+
+/** Accountability records (问责记录) on closed supervision cases (append-only). */
+export interface AccountabilityRecordsTable {
+  id: Generated<number>;
+  case_id: string;
+  department_code: string;
+  person_id: string | null;
+  person_name: string | null;
+  what: string;
+  measure: string;
+  decision: string;
+  recorded_by: string;
+  recorded_by_name: string;
+  recorded_at: CreatedAt;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -505,6 +549,9 @@ export interface Database {
   sign_in_attempts: SignInAttemptsTable;
   warnings: WarningsTable;
   warning_events: WarningEventsTable;
+  step_decisions: StepDecisionsTable;
+  assessment_weights: AssessmentWeightsTable;
+  accountability_records: AccountabilityRecordsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -525,6 +572,9 @@ export type ComplaintEventRow = Selectable<ComplaintEventsTable>;
 export type WarningRow = Selectable<WarningsTable>;
 export type WarningEventRow = Selectable<WarningEventsTable>;
 export type RatingRow = Selectable<RatingsTable>;
+export type StepDecisionRow = Selectable<StepDecisionsTable>;
+export type AssessmentWeightsRow = Selectable<AssessmentWeightsTable>;
+export type AccountabilityRow = Selectable<AccountabilityRecordsTable>;
 
 /** One sign-in session per issued token (its `jti`): expires with the token, can be revoked earlier. */
 export interface AuthSessionsTable {

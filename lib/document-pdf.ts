@@ -15,7 +15,7 @@ const FONT_FILES = {
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 /** The font files, read once per process (about 10 MB each; only the glyphs used are embedded). */
-function loadFonts(): { regular: Buffer; bold: Buffer } {
+export function loadFonts(): { regular: Buffer; bold: Buffer } {
   fonts ??= {
     regular: fs.readFileSync(require.resolve(FONT_FILES.regular)),
     bold: fs.readFileSync(require.resolve(FONT_FILES.bold)),

@@ -22,6 +22,8 @@ import { systemRoutes } from './system';
 import { userRoutes } from './users';
 import { accountRoutes } from './accounts';
 import { warningRoutes } from './warnings';
+import { accountabilityRoutes } from './accountability';
+import { assessmentRoutes } from './assessment';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...systemRoutes,
@@ -43,6 +45,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...ratingRoutes,
   ...accountRoutes,
   ...warningRoutes,
+  ...assessmentRoutes,
+  ...accountabilityRoutes,
 ];
 
 /** Every declared route, mounted behind the chain its declaration names. */

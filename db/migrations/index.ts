@@ -19,6 +19,8 @@ import * as m0019 from './2026_11_30_0019_read_path_indexes';
 import * as m0020 from './2026_11_30_0020_accounts';
 import * as m0021 from './2026_11_30_0021_audit_filters';
 import * as m0030 from './2026_11_30_0030_project_target';
+import * as m0035 from './2026_11_30_0035_assessment';
+import * as m0036 from './2026_11_30_0036_accountability';
 import * as m0040 from './2026_11_30_0040_matter_versions';
 import * as m0041 from './2026_11_30_0041_step_terms';
 import * as m0042 from './2026_11_30_0042_special_procedure_notice';
@@ -46,6 +48,8 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0020_accounts': m0020,
   '2026_11_30_0021_audit_filters': m0021,
   '2026_11_30_0030_project_target': m0030,
+  '2026_11_30_0035_assessment': m0035,
+  '2026_11_30_0036_accountability': m0036,
   '2026_11_30_0040_matter_versions': m0040,
   '2026_11_30_0041_step_terms': m0041,
   '2026_11_30_0042_special_procedure_notice': m0042,

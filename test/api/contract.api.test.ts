@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { CompiledQuery, sql } from 'kysely';
+import { DEFAULT_WEIGHTS } from '../../domain/assessment';
 import type { Role } from '../../domain/model';
 import { ROUTES } from '../../api/routes';
 import type { RouteSpec } from '../../api/routes/define';
@@ -157,6 +158,13 @@ function example(spec: RouteSpec): { path: string; body?: unknown } {
     'post /api/steps/:id/urge': { message: '催办' },
     'post /api/steps/:id/payment': { amountFen: 100, receiptNo: 'R' },
     'post /api/supervision/cases/:id/answer': { answer: '答复' },
+    'post /api/supervision/cases/:id/accountability': {
+      departmentCode: 'DRC',
+      what: '逾期',
+      measure: 'criticism_education',
+      decision: '批评教育',
+    },
+    'put /api/assessment/weights': { version: 0, weights: { ...DEFAULT_WEIGHTS } },
     'put /api/me/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
     'put /api/users/:id/notification-settings': { email: 'someone@center.example.cn', notifyBy: 'email' },
     'post /api/public/complaints': { category: 'other', content: '内容', contactName: '李四', phone: '13800000002' },

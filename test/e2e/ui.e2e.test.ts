@@ -309,7 +309,9 @@ describe('the web UI for joint sessions, the catalog and statistics', () => {
     const supervisor = await signIn('supervisor');
     await supervisor.goto(`${stack.baseUrl}/stats`);
     await supervisor.waitForSelector('td:has-text("发展和改革委员会")');
-    await supervisor.waitForSelector('figure svg circle');
+    await supervisor.waitForSelector('figure .chart-on-time .echart-canvas[data-rendered] svg path', {
+      state: 'attached',
+    });
     await shot(supervisor, 'supervisor-stats');
   });
 });

@@ -25,6 +25,7 @@ import { ComplaintFilePage, ComplaintFollowPage } from './pages/PublicComplaint'
 import { RatingPage } from './pages/PublicRating';
 import { AuditPage, ChangePasswordPage, MySessionsPage } from './pages/Account';
 import { WarningsPage } from './pages/Warnings';
+import { AccountabilityLogPage, AssessmentPage, PublicRankingPage } from './pages/Assessment';
 
 const HOME: Record<User['role'], string> = {
   officer: '/applications',
@@ -56,6 +57,8 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/applications', 'nav.applications'],
     ['/stats', 'nav.stats'],
     ['/complaints', 'nav.complaints'],
+    ['/assessment', 'nav.assessment'],
+    ['/accountability', 'nav.accountability'],
   ],
   cashier: [['/fees', 'nav.fees']],
   admin: [
@@ -68,6 +71,7 @@ const NAV: Record<User['role'], Array<[string, NavKey]>> = {
     ['/stats', 'nav.stats'],
     ['/admin/deliveries', 'nav.deliveries'],
     ['/complaints', 'nav.complaints'],
+    ['/assessment', 'nav.assessment'],
   ],
 };
 
@@ -115,6 +119,7 @@ export function App() {
               </NavLink>
               <NavLink to="/public/complaint/follow">{t('nav.followComplaint')}</NavLink>
               <NavLink to="/public/rate">{t('nav.rate')}</NavLink>
+              <NavLink to="/public/ranking">{t('nav.ranking')}</NavLink>
             </>
           )}
           {user &&
@@ -154,6 +159,7 @@ export function App() {
             <Route path="/public/complaint" element={<ComplaintFilePage />} />
             <Route path="/public/complaint/follow" element={<ComplaintFollowPage />} />
             <Route path="/public/rate" element={<RatingPage />} />
+            <Route path="/public/ranking" element={<PublicRankingPage />} />
             <Route
               path="/login"
               element={
@@ -189,6 +195,8 @@ export function App() {
                 <Route path="/cases" element={<CasesPage />} />
                 <Route path="/cases/:id" element={<CasePage user={user} />} />
                 <Route path="/stats" element={<StatsPage />} />
+                <Route path="/assessment" element={<AssessmentPage user={user} />} />
+                <Route path="/accountability" element={<AccountabilityLogPage />} />
                 <Route path="/fees" element={<CashierPage />} />
                 <Route path="/admin" element={<AdminPage />} />
                 <Route path="/admin/catalog" element={<CatalogPage />} />

@@ -13,7 +13,17 @@ import type { ProjectLight } from '../../domain/project-clock';
 import type { ProjectClockView, ProjectRiskRow, ScheduleEntryView } from '../../api/views';
 import type { WarningAction, WarningRound, WarningStatus, WarningSubject } from '../../domain/warnings';
 
+import type { AssessmentRow, AssessmentWeightsView, PublicRanking } from '../../domain/assessment';
+import type { AccountabilityMeasure, AccountabilityView } from '../../domain/accountability';
+
 export type { ApplicationStatus, DocumentView, Light, PublicProgress, Role, StepAction, StepStatus };
+export type { AccountabilityMeasure, AccountabilityView, AssessmentRow, AssessmentWeightsView, PublicRanking };
+
+/** Decided and on time per department and month (GET /api/assessment/trend). */
+export interface AssessmentTrend {
+  months: string[];
+  rows: Array<{ month: string; departmentCode: string; decided: number; onTime: number; onTimeRate: number | null }>;
+}
 export type { ComplaintAction, ComplaintCategory, ComplaintKind, ComplaintStatus };
 export type { ProjectClockView, ProjectLight, ProjectRiskRow, ScheduleEntryView };
 
@@ -449,6 +459,16 @@ export interface Answers {
   'POST /api/applications/{id}/resubmit': Application;
   'GET /api/stats/departments': DepartmentStats[];
   'GET /api/stats/monthly': MonthlyStats[];
+  'GET /api/assessment': AssessmentRow[];
+  'GET /api/assessment/trend': AssessmentTrend;
+  'GET /api/assessment/weights': AssessmentWeightsView;
+  'GET /api/assessment/weights/history': AssessmentWeightsView[];
+  'PUT /api/assessment/weights': AssessmentWeightsView;
+  'GET /api/public/assessment/ranking': PublicRanking;
+  'GET /api/accountability': AccountabilityView[];
+  'GET /api/accountability/staff': Array<{ id: string; displayName: string; departmentCode: string }>;
+  'GET /api/supervision/cases/{id}/accountability': AccountabilityView[];
+  'POST /api/supervision/cases/{id}/accountability': AccountabilityView;
   'GET /api/calendar': CalendarAnswer;
   'GET /api/users': Array<User & { disabled: boolean }>;
   'GET /api/notifications': Notification[];

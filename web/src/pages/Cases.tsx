@@ -19,6 +19,7 @@ import {
   useLoad,
 } from '../components';
 import { StepActions } from '../StepActions';
+import { AccountabilityPanel } from './Assessment';
 import { useSubmit } from '../submit';
 import { Timeline } from '../timeline';
 import type { SupervisionCase } from '../types';
@@ -214,6 +215,14 @@ export function CasePage({ user }: { user: User }) {
             ))}
           </ol>
         </>
+      )}
+      {(user.role === 'supervisor' || user.role === 'admin') && (
+        <AccountabilityPanel
+          caseId={c.id}
+          caseStatus={c.status}
+          departmentCode={c.departmentCode}
+          canRecord={user.role === 'supervisor'}
+        />
       )}
       <h2>{t('inbox.history')}</h2>
       <Timeline events={c.events} matterOfStep={() => undefined} showMatter={false} />

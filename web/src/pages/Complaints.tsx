@@ -20,6 +20,7 @@ import zhCN from '../locales/zh-CN';
 import type { Complaint, ComplaintDetail, ComplaintKind, ComplaintStatus } from '../types';
 import { COMPLAINT_STATUSES, ComplaintStages } from './PublicComplaint';
 import './complaints.css';
+import { AccountabilityPanel } from './Assessment';
 
 const DEFAULT_REPLY_DAYS: Record<ComplaintKind, number> = { complaint: 10, rectification: 5 };
 
@@ -266,7 +267,7 @@ function Actions({ c, onDone }: { c: ComplaintDetail; onDone: () => void }) {
 }
 
 /** One complaint in full: facts, actions, supervision cases and the permanent record. */
-function ComplaintCard({ id, onChanged }: { id: string; onChanged: () => void }) {
+function ComplaintCard({ id, onChanged, role }: { id: string; onChanged: () => void; role: User['role'] }) {
   const { t } = useTranslation();
   const eventText = (type: string) =>
     Object.hasOwn(zhCN.complaints.events, type)
@@ -299,6 +300,15 @@ function ComplaintCard({ id, onChanged }: { id: string; onChanged: () => void })
               <li key={k.id}>
                 {k.id} · {t('complaints.fields.level')} {k.level} · {t(`status.${k.status}`)}
                 {k.answer && <span className="muted"> · {k.answer}</span>}
+                {/* The office's accountability records on a complaint's late-reply case. */}
+                {(role === 'supervisor' || role === 'admin') && (
+                  <AccountabilityPanel
+                    caseId={k.id}
+                    caseStatus={k.status}
+                    departmentCode={k.departmentCode}
+                    canRecord={role === 'supervisor'}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -372,7 +382,7 @@ export function ComplaintsPage({ user }: { user: User }) {
         </select>
       </div>
       <ErrorBox error={error} />
-      {id && <ComplaintCard id={id} onChanged={reload} />}
+      {id && <ComplaintCard id={id} onChanged={reload} role={user.role} />}
       {data === undefined && !error && <p className="loading">{t('more.loading')}</p>}
       {data && data.items.length === 0 && <p className="empty">{t('complaints.none')}</p>}
       <div className="complaint-list">

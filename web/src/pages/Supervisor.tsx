@@ -16,6 +16,7 @@ import {
 } from '../components';
 import { EChart, type EChartsOption } from '../EChart';
 import { ProjectLightBadge } from '../ProjectClock';
+import { OnTimeLineChart } from '../charts/lazy';
 import { StepActions } from '../StepActions';
 import type { ProjectRiskRow } from '../types';
 import { IssueWarningButton } from './Warnings';
@@ -154,59 +155,17 @@ export function StatsPage() {
   );
 }
 
-const COLORS = ['#9f1d20', '#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#5d4037'];
-
-/** On-time rate per department over the last months, one line each (SVG, no chart library). */
+/** On-time rate per department over the last months, one line each (Apache ECharts). */
 export function OnTimeChart() {
   const { t } = useTranslation();
   const names = useDepartments();
   const { data } = useLoad(() => request('get', '/api/stats/monthly', { query: { months: 6 } }), []);
   const months = [...new Set((data ?? []).map((r) => r.month))].sort();
-  const departments = [...new Set((data ?? []).map((r) => r.departmentCode))].sort();
   if (months.length === 0) return null;
-  const w = 560;
-  const h = 180;
-  const x = (i: number) => 40 + (months.length === 1 ? (w - 60) / 2 : (i * (w - 60)) / (months.length - 1));
-  const y = (rate: number) => 10 + (1 - rate) * (h - 40);
   return (
     <figure className="card">
       <figcaption>{t('fields.onTimeRate')}</figcaption>
-      <svg width={w} height={h} role="img" aria-label={t('fields.onTimeRate')}>
-        {[0, 0.5, 1].map((r) => (
-          <g key={r}>
-            <line x1={40} x2={w - 20} y1={y(r)} y2={y(r)} stroke="#e4e7eb" />
-            <text x={4} y={y(r) + 4} fontSize="11">
-              {Math.round(r * 100)}%
-            </text>
-          </g>
-        ))}
-        {months.map((m, i) => (
-          <text key={m} x={x(i) - 18} y={h - 6} fontSize="11">
-            {m}
-          </text>
-        ))}
-        {departments.map((d, k) => {
-          const points = months
-            .map((m, i) => {
-              const r = (data ?? []).find((row) => row.month === m && row.departmentCode === d);
-              return r ? `${x(i)},${y(r.onTimeRate)}` : null;
-            })
-            .filter(Boolean)
-            .join(' ');
-          return (
-            <g key={d}>
-              <polyline points={points} fill="none" stroke={COLORS[k % COLORS.length]} strokeWidth={2} />
-              {points.split(' ').map((p) => {
-                const [cx, cy] = p.split(',');
-                return <circle key={p} cx={cx} cy={cy} r={3} fill={COLORS[k % COLORS.length]} />;
-              })}
-              <text x={w - 60} y={14 + k * 13} fontSize="11" fill={COLORS[k % COLORS.length]}>
-                {names.name(d)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
+      <OnTimeLineChart months={months} rows={data ?? []} departmentName={names.name} height={240} />
     </figure>
   );
 }
