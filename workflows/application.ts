@@ -24,7 +24,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, SessionSnapshot } from '../domain/projection';
-import { acts, fail, lockedChanges, readModelWriter, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, project, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   applicationStateQuery,
@@ -74,11 +74,10 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   });
   const isFinal = () => state.status === 'withdrawn' || state.status === 'completed';
 
-  const project = readModelWriter();
   /** Reports the application's status and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
     upsertSearchAttributes([{ key: SearchAttr.applicationStatus, value: state.status }]);
-    await project(acts.projectApplication, {
+    await project('projectApplication', {
       workflowId,
       seq: nextSeq(),
       applicationId: input.applicationId,
@@ -95,7 +94,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     detail: Record<string, unknown>,
     notices: Notice[] = [],
   ) => {
-    await project(acts.projectSession, {
+    await project('projectSession', {
       workflowId,
       seq: nextSeq(),
       applicationId: input.applicationId,
@@ -234,7 +233,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (progress.get(result.matterCode) !== 'running' || attempts.get(result.matterCode) !== result.attempt) continue;
       progress.set(result.matterCode, result.outcome);
       if (result.outcome === 'failed') {
-        await project(acts.markStepFailed, {
+        await project('markStepFailed', {
           workflowId,
           seq: nextSeq(),
           applicationId: input.applicationId,
@@ -327,7 +326,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           const blocked = [...progress].filter(([, p]) => p === 'blocked').map(([m]) => m);
           for (const matter of blocked) progress.set(matter, 'cancelled');
           if (blocked.length > 0) {
-            await project(acts.cancelBlockedSteps, {
+            await project('cancelBlockedSteps', {
               workflowId,
               seq: nextSeq(),
               applicationId: input.applicationId,

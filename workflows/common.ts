@@ -1,30 +1,58 @@
 // What both workflows share: the activity proxy, the system as actor, and validator refusals.
-import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/model';
 import type { Refusal } from '../domain/step-rules';
 import { FailureType } from './shared';
 
+/** A database hiccup is retried until it passes; every activity is idempotent. */
+const retry: RetryPolicy = {
+  initialInterval: '1 second',
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: [FailureType.InvalidInput],
+};
+
 /**
- * Every activity is short (a working-day computation, or one idempotent transaction of a few rows),
- * so each runs as a local activity: in the worker that runs the workflow, recorded as a marker,
- * with no round trip through the Temporal server to schedule it and none to report it. That is
- * Temporal's own guidance for sub-second work, and it takes two or three server round trips off
- * every human action (bench/ W1 measures it). If the worker dies mid-activity, the workflow task
- * times out and the next worker runs it again: the writes are idempotent. A write to the read model
- * waits for `afterCommit()` first (below), so it never records what the history does not hold.
+ * The computations (working days, deadlines, clocks: pure functions of their input and the
+ * calendar) run as local activities: in the worker that runs the workflow, recorded as a marker,
+ * with no round trip through the Temporal server. That is Temporal's guidance for sub-second work
+ * and takes server round trips off every human action (bench/ W1 measures it).
  */
-export const acts = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database hiccup is retried until it passes; projections are idempotent.
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [FailureType.InvalidInput],
-  },
-});
+export const acts = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+
+/**
+ * The writes to the read model run as regular activities, though they are as short, because a
+ * regular activity is scheduled by a command of a completed workflow task: it writes only what the
+ * history holds. A local activity runs inside the workflow task that schedules it; if that task is
+ * lost (the worker and the Temporal server killed together), an Update it was handling is lost with
+ * it while the write stands: the read model would show a decision the engine never took, and the
+ * event that really comes next would find its sequence number taken. The fault suite's round (c)
+ * caught exactly that (one approval twice in a timeline, an overdue light lost). A timer barrier
+ * before a local write would do the same, but the Temporal server fires timers on whole seconds:
+ * 1 s per write, against about 10 ms for a regular activity dispatched eagerly to this worker.
+ */
+const writes = proxyActivities<ReadModelWrites>({ startToCloseTimeout: '30 seconds', retry });
+
+type ReadModelWrites = Pick<
+  Activities,
+  | 'projectStep'
+  | 'projectApplication'
+  | 'projectSession'
+  | 'markStepFailed'
+  | 'cancelBlockedSteps'
+  | 'projectComplaint'
+  | 'projectWarning'
+>;
+
+/** Every write to the read model: `project('projectStep', report)`, once the history holds it. */
+export function project<K extends keyof ReadModelWrites>(
+  write: K,
+  args: Parameters<ReadModelWrites[K]>[0],
+): Promise<void> {
+  return (writes[write] as (a: typeof args) => Promise<void>)(args);
+}
 
 export type Who = Pick<Actor, 'id' | 'displayName'>;
 
@@ -73,38 +101,4 @@ export function lockedChanges() {
       { validator: check },
     );
   return { lock, exclusive, onUpdate, noCheck: (): void => undefined };
-}
-
-/**
- * Resolves in a later workflow task than the one calling it, once the calling task is in the history.
- *
- * A local activity runs inside the workflow task that schedules it. If that task is lost (the worker
- * and the Temporal server killed together), an Update it was handling is lost with it, while the
- * activity's write stands: the read model would show a decision the engine never took, and the
- * event that really comes next would find its sequence number taken (the fault suite's round (c)
- * caught exactly that: one approval twice in a timeline, an overdue light lost). So every write
- * to the read model is computed in one task and made in the next, from state the history already
- * holds, as a regular activity would be: a 1 ms timer ends the task. Writes computed in the same
- * task share one timer.
- */
-function commitBarrier(): () => Promise<void> {
-  let pending: { task: number; done: Promise<void> } | null = null;
-  return () => {
-    // The history length is fixed for the whole of a workflow task and grows with the next one.
-    const task = workflowInfo().historyLength;
-    if (pending?.task !== task) pending = { task, done: sleep(1) };
-    return pending.done;
-  };
-}
-
-/**
- * Each workflow's one way to write to the read model: `project(acts.projectStep, report)` takes the
- * report as it stands now and writes it once this workflow task is in the history.
- */
-export function readModelWriter() {
-  const afterCommit = commitBarrier();
-  return async <A>(write: (args: A) => Promise<void>, args: A): Promise<void> => {
-    await afterCommit();
-    await write(args);
-  };
 }

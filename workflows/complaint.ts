@@ -22,7 +22,7 @@ import {
 import type { Actor } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice } from '../domain/projection';
-import { acts, fail, lockedChanges, readModelWriter, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, project, refuse, SYSTEM, type Who } from './common';
 import {
   answerComplaintCaseUpdate,
   assignComplaintUpdate,
@@ -87,12 +87,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     state.version = seq + 1;
   };
 
-  const project = readModelWriter();
   /** Reports the current state, one event and its notices to the read model, once. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
     state.version = ++seq;
     ticks++;
-    await project(acts.projectComplaint, {
+    await project('projectComplaint', {
       workflowId: workflowInfo().workflowId,
       seq,
       complaintId: input.complaintId,

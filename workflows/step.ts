@@ -33,7 +33,7 @@ import {
   type StepFacts,
 } from '../domain/step-rules';
 import { nextStepTimer, type StepTimerKind } from '../domain/step-timers';
-import { acts, fail, lockedChanges, readModelWriter, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, project, refuse, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   acceptUpdate,
@@ -150,7 +150,6 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
     if (refusal) refuse(refusal);
   };
 
-  const project = readModelWriter();
   /** Reports the current state and one timeline event (and notices) to the read model. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown> = {}, notices: Notice[] = []) => {
     const before = state.light;
@@ -169,7 +168,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       { key: SearchAttr.light, value: state.light },
       ...(state.deadline ? [{ key: SearchAttr.deadline, value: new Date(state.deadline) }] : []),
     ]);
-    await project(acts.projectStep, {
+    await project('projectStep', {
       workflowId: workflowInfo().workflowId,
       seq: ++seq,
       applicationId: input.applicationId,

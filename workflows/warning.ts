@@ -23,7 +23,7 @@ import {
   type WarningSnapshot,
   type WarningTimerKind,
 } from '../domain/warnings';
-import { acts, fail, lockedChanges, readModelWriter, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, project, refuse, SYSTEM, type Who } from './common';
 import { calendarChangedSignal } from './shared';
 import { SupervisionLadder } from './supervision-ladder';
 import {
@@ -98,12 +98,11 @@ export async function warningWorkflow(input: WarningWorkflowInput): Promise<Warn
     state.version = seq + 1;
   };
 
-  const project = readModelWriter();
   /** Reports the current state, one event and its notices to the read model, once. */
   const report = async (type: string, actor: Who, detail: Record<string, unknown>, notices: Notice[] = []) => {
     state.version = ++seq;
     ticks++;
-    await project(acts.projectWarning, {
+    await project('projectWarning', {
       workflowId: workflowInfo().workflowId,
       seq,
       warningId: input.warningId,
