@@ -24,7 +24,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Actor, ApplicationStatus } from '../domain/model';
 import type { NoticeCode, NoticeParams } from '../domain/notices';
 import type { Notice, SessionSnapshot } from '../domain/projection';
-import { acts, fail, lockedChanges, project, SYSTEM, type Who } from './common';
+import { fail, lockedChanges, project, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   applicationStateQuery,
