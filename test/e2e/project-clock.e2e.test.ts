@@ -61,7 +61,7 @@ describe('the project clock in the web UI', () => {
     expect(await redRow.textContent()).toContain('预计超时');
     expect(await redRow.textContent()).toContain('超出目标 13 个工作日');
     expect(await redRow.textContent()).toContain('企业投资项目备案');
-    await page.waitForSelector('[data-chart=projects][data-ready=true] canvas');
+    await page.waitForSelector('[data-chart=projects] .echart-canvas[data-rendered] svg path', { state: 'attached' });
     // One light at a time.
     await page.click('[data-filter=red]');
     await page.locator('table.projects tbody tr').nth(1).waitFor({ state: 'detached' });
@@ -72,7 +72,10 @@ describe('the project clock in the web UI', () => {
 
     // The red project's page: its clock, the Gantt chart and the critical path as text.
     await redRow.locator('a').click();
-    await page.waitForSelector('[data-chart=gantt][data-ready=true] canvas');
+    // The Gantt chart is SVG: its marker lines are named in the page's language.
+    await page.waitForSelector('[data-chart=gantt] .echart-canvas[data-rendered] svg text:has-text("今天")', {
+      state: 'attached',
+    });
     expect(await page.textContent('[data-clock=used]')).toContain('目标 12 个工作日');
     expect(await page.textContent('[data-clock=projected]')).toContain('全流程共 25 个工作日');
     expect(await page.getAttribute('[data-project-light]', 'data-project-light')).toBe('red');
@@ -83,7 +86,10 @@ describe('the project clock in the web UI', () => {
     // In English, the chart is drawn again in the new language.
     await page.click('header >> text=English');
     await page.waitForSelector('text=Whole-project time');
-    await page.waitForSelector('[data-chart=gantt][data-ready=true] canvas');
+    await page.waitForSelector('[data-chart=gantt] .echart-canvas[data-rendered] svg text:has-text("Today")', {
+      state: 'attached',
+    });
+    expect(await page.textContent('[data-chart=gantt] svg')).not.toContain('今天');
     expect(await page.textContent('[data-clock=projected]')).toContain('25 working days in all');
     await shot(page, 'project-clock-application-en');
     expect(refused).toEqual([]);

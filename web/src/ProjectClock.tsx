@@ -90,8 +90,6 @@ export function ganttOption(
     grid: { left: 8, right: 40, top: 52, bottom: 36 },
     tooltip: {
       trigger: 'item',
-      // Drawn on the canvas: the page's CSP refuses the HTML tooltip's inline styles.
-      renderMode: 'richText',
       formatter: (p: unknown) => {
         const row = rows[(p as { dataIndex: number }).dataIndex];
         return row ? tooltip(row) : '';

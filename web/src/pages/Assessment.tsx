@@ -20,7 +20,7 @@ import {
 } from '../../../domain/assessment';
 import { ACCOUNTABILITY_MEASURES } from '../../../domain/accountability';
 import { ApiError, fetchFile, request, type User } from '../api';
-import { OnTimeLineChart, RankingBarChart } from '../charts/lazy';
+import { OnTimeLineChart, RankingBarChart } from '../AssessmentCharts';
 import { DataTable, ErrorBox, Field, formatTime, useAction, useDepartments, useLoad, type Column } from '../components';
 import { useSubmit } from '../submit';
 import type { AccountabilityView, AssessmentRow, AssessmentWeightsView, PublicRanking } from '../types';

@@ -16,7 +16,7 @@ import {
 } from '../components';
 import { EChart, type EChartsOption } from '../EChart';
 import { ProjectLightBadge } from '../ProjectClock';
-import { OnTimeLineChart } from '../charts/lazy';
+import { OnTimeLineChart } from '../AssessmentCharts';
 import { StepActions } from '../StepActions';
 import type { ProjectRiskRow } from '../types';
 import { IssueWarningButton } from './Warnings';
@@ -160,7 +160,8 @@ export function OnTimeChart() {
   const { t } = useTranslation();
   const names = useDepartments();
   const { data } = useLoad(() => request('get', '/api/stats/monthly', { query: { months: 6 } }), []);
-  const months = [...new Set((data ?? []).map((r) => r.month))].sort();
+  // Kept while the figures are: a new option would draw the chart (and its animation) again.
+  const months = useMemo(() => [...new Set((data ?? []).map((r) => r.month))].sort(), [data]);
   if (months.length === 0) return null;
   return (
     <figure className="card">
@@ -180,7 +181,6 @@ function projectsChartOption(t: TFunction, rows: ProjectRiskRow[]): EChartsOptio
     grid: { left: 8, right: 48, top: 16, bottom: 28 },
     tooltip: {
       trigger: 'item',
-      renderMode: 'richText',
       formatter: (p: unknown) => {
         const r = rows[(p as { dataIndex: number }).dataIndex];
         if (!r) return '';

@@ -1,8 +1,9 @@
-// The UI's charts, drawn with ECharts (EChart.tsx): the on-time rate per department over the
-// months (a line each) and a ranking by score (bars, best on top).
+// The assessment's charts, drawn with the UI's ECharts wrapper (EChart.tsx): the on-time rate per
+// department over the months (a line each; the statistics page shows it too) and a ranking by
+// score (bars, best on top).
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EChart, type EChartOption } from './EChart';
+import { EChart, type EChartsOption } from './EChart';
 
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`);
 
@@ -13,13 +14,13 @@ export function OnTimeLineChart(props: {
   departmentName: (code: string) => string;
   height?: number;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { months, rows, departmentName, height } = props;
   const departments = [...new Set(rows.map((r) => r.departmentCode))].sort();
   // Names are compared as text: the caller's lookup function is a new one at each render.
   const names = departments.map(departmentName);
   const namesKey = names.join('\n');
-  const option = useMemo<EChartOption>(() => {
+  const option = useMemo<EChartsOption>(() => {
     return {
       tooltip: { trigger: 'axis', valueFormatter: (v) => percent(v as number | null) },
       legend: { top: 0, type: 'scroll' },
@@ -40,23 +41,15 @@ export function OnTimeLineChart(props: {
     };
   }, [months, rows, namesKey]);
   if (months.length === 0 || rows.length === 0) return <p className="empty">{t('assessment.noTrend')}</p>;
-  return (
-    <EChart
-      option={option}
-      label={t('assessment.onTimeByMonth')}
-      height={height}
-      locale={i18n.language === 'en' ? 'EN' : 'ZH'}
-      className="chart-on-time"
-    />
-  );
+  return <EChart option={option} label={t('assessment.onTimeByMonth')} height={height} className="chart-on-time" />;
 }
 
 /** The ranking: one bar per scored row, the best on top. */
 export function RankingBarChart(props: { rows: Array<{ name: string; score: number | null }>; height?: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const scored = props.rows.filter((r) => r.score !== null);
   const key = JSON.stringify(scored.map((r) => [r.name, r.score]));
-  const option = useMemo<EChartOption>(() => {
+  const option = useMemo<EChartsOption>(() => {
     // ECharts draws a category axis bottom-up: the best last, so it stands on top.
     const ordered = [...scored].reverse();
     return {
@@ -81,7 +74,6 @@ export function RankingBarChart(props: { rows: Array<{ name: string; score: numb
       option={option}
       label={t('assessment.ranking')}
       height={props.height ?? Math.max(160, 34 * scored.length + 40)}
-      locale={i18n.language === 'en' ? 'EN' : 'ZH'}
       className="chart-ranking"
     />
   );
