@@ -463,6 +463,31 @@ export interface Column<T> {
  * Every table of the UI: a header, one row per item, "loading" until the first answer and an
  * empty message when there is nothing. `rowProps` adds attributes to a row (data-step for tests).
  */
+/**
+ * Previous / next through a list the API serves a page at a time. With `pages` (the total is
+ * known) it says "page 2 of 5"; without, a full page means there may be another.
+ */
+export function Pager(props: { page: number; pages?: number; hasNext?: boolean; onPage: (page: number) => void }) {
+  const { t } = useTranslation();
+  const { page, pages, onPage } = props;
+  const hasNext = pages !== undefined ? page < pages : Boolean(props.hasNext);
+  if (page <= 1 && !hasNext) return null;
+  return (
+    <nav className="toolbar pager" aria-label={t('list.pages')}>
+      <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t('list.previous')}
+      </button>
+      <span>{pages !== undefined ? t('list.page', { page, pages }) : t('list.pageOnly', { page })}</span>
+      <button type="button" className="secondary" disabled={!hasNext} onClick={() => onPage(page + 1)}>
+        {t('list.next')}
+      </button>
+    </nav>
+  );
+}
+
+/** Rows per page of the work lists (inbox, done, board): a page the API serves from one index range. */
+export const WORK_LIST_PAGE_SIZE = 50;
+
 export function DataTable<T>(props: {
   columns: Array<Column<T>>;
   rows: T[] | undefined;

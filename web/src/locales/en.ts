@@ -808,6 +808,7 @@ const en: Messages = {
     pages: 'Pages',
     previous: 'Previous',
     page: 'Page {{page}} of {{pages}}',
+    pageOnly: 'Page {{page}}',
     next: 'Next',
   },
   banners: {

@@ -793,6 +793,7 @@ const zhCN = {
     pages: '分页',
     previous: '上一页',
     page: '第 {{page}} / {{pages}} 页',
+    pageOnly: '第 {{page}} 页',
     next: '下一页',
   },
   banners: {

@@ -17,6 +17,7 @@ import {
   useLoad,
   useMatters,
   yuan,
+  Pager,
 } from '../components';
 import { ProjectLightBadge } from '../ProjectClock';
 import { useSubmit } from '../submit';
@@ -112,17 +113,7 @@ export function ApplicationsPage() {
           { header: t('fields.createdAt'), cell: (a) => formatTime(a.createdAt) },
         ]}
       />
-      {pages > 1 && (
-        <nav className="toolbar pager" aria-label={t('list.pages')}>
-          <button type="button" className="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            {t('list.previous')}
-          </button>
-          <span>{t('list.page', { page, pages })}</span>
-          <button type="button" className="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            {t('list.next')}
-          </button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

@@ -15,6 +15,8 @@ import {
   useLoad,
   useMatters,
   yuan,
+  Pager,
+  WORK_LIST_PAGE_SIZE,
 } from '../components';
 import { StepActions } from '../StepActions';
 import { Timeline } from '../timeline';
@@ -100,7 +102,12 @@ const dueText = (t: TFunction, s: Step) =>
 /** The department's inbox (待办): open steps, soonest deadline first, with lights and banners. */
 export function InboxPage() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(() => request('get', '/api/inbox'), [], 3000);
+  const [page, setPage] = useState(1);
+  const { data, error } = useLoad(
+    () => request('get', '/api/inbox', { query: { page, pageSize: WORK_LIST_PAGE_SIZE } }),
+    [page],
+    3000,
+  );
   return (
     <section>
       <h1>{t('nav.inbox')}</h1>
@@ -141,6 +148,7 @@ export function InboxPage() {
           { header: t('fields.remaining'), cell: (s) => s.remainingWorkdays ?? '—' },
         ]}
       />
+      <Pager page={page} hasNext={(data?.length ?? 0) === WORK_LIST_PAGE_SIZE} onPage={setPage} />
     </section>
   );
 }
@@ -148,7 +156,12 @@ export function InboxPage() {
 /** 已办: what the department has finished, the most recent first. */
 export function DonePage() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(() => request('get', '/api/inbox/done'), [], 10_000);
+  const [page, setPage] = useState(1);
+  const { data, error } = useLoad(
+    () => request('get', '/api/inbox/done', { query: { page, pageSize: WORK_LIST_PAGE_SIZE } }),
+    [page],
+    10_000,
+  );
   return (
     <section>
       <h1>{t('nav.done')}</h1>
@@ -184,6 +197,7 @@ export function DonePage() {
           { header: t('application.decidedAt'), cell: (s) => formatTime(s.decidedAt) },
         ]}
       />
+      <Pager page={page} hasNext={(data?.length ?? 0) === WORK_LIST_PAGE_SIZE} onPage={setPage} />
     </section>
   );
 }

@@ -13,6 +13,8 @@ import {
   refusalText,
   useDepartments,
   useLoad,
+  Pager,
+  WORK_LIST_PAGE_SIZE,
 } from '../components';
 import { EChart, type EChartsOption } from '../EChart';
 import { ProjectLightBadge } from '../ProjectClock';
@@ -25,7 +27,12 @@ import { IssueWarningButton } from './Warnings';
 export function BoardPage() {
   const { t } = useTranslation();
   const departments = useDepartments();
-  const { data, error, reload } = useLoad(() => request('get', '/api/supervision/board'), [], 3000);
+  const [page, setPage] = useState(1);
+  const { data, error, reload } = useLoad(
+    () => request('get', '/api/supervision/board', { query: { page, pageSize: WORK_LIST_PAGE_SIZE } }),
+    [page],
+    3000,
+  );
   return (
     <section>
       <h1>{t('nav.board')}</h1>
@@ -114,6 +121,7 @@ export function BoardPage() {
           },
         ]}
       />
+      <Pager page={page} hasNext={(data?.length ?? 0) === WORK_LIST_PAGE_SIZE} onPage={setPage} />
     </section>
   );
 }
