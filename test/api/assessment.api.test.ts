@@ -671,6 +671,21 @@ describe('weights', () => {
     expect(audit[0]).toMatchObject({ target: 'assessment-weights/1' });
   });
 
+  it('when two admins publish over the same version at once, then one is published and the other gets 409, round after round', async () => {
+    for (let round = 0; round < 5; round++) {
+      const current = (await admin.get('/api/assessment/weights')).body;
+      // The same figures as in force, so the scores the other tests read do not move.
+      const body = { version: current.version, weights: current.weights };
+      const answers = await Promise.all([
+        admin.request('PUT', '/api/assessment/weights', body),
+        admin.request('PUT', '/api/assessment/weights', body),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.error.reason).toBe('weights_changed');
+      expect((await admin.get('/api/assessment/weights')).body.version).toBe(current.version + 1);
+    }
+  });
+
   it('when weights are negative, unnamed or missing, then they are refused with 400 naming the field, and only the admin publishes', async () => {
     const current = (await admin.get('/api/assessment/weights')).body;
     const negative = await admin.request('PUT', '/api/assessment/weights', {

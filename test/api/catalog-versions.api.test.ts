@@ -147,6 +147,29 @@ describe('a versioned catalog', () => {
   });
 });
 
+describe('two admins saving one matter at once', () => {
+  it('when both saves carry the version they read, then one makes the next version and the other gets 409, round after round', async () => {
+    for (let round = 0; round < 5; round++) {
+      const read = (await new ApiClient(stack.baseUrl).get('/api/matters/GRASS-USE')).body;
+      const save = (materials: string[]) =>
+        as.admin!.request(
+          'PUT',
+          '/api/matters/GRASS-USE',
+          { ...read, materials },
+          { 'If-Match': String(read.version) },
+        );
+      const answers = await Promise.all([
+        save([...read.materials, `甲 ${round}`]),
+        save([...read.materials, `乙 ${round}`]),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.error.reason).toBe('matter_changed');
+      const versions = await ok(new ApiClient(stack.baseUrl).get('/api/matters/GRASS-USE/versions'));
+      expect(versions[0].version).toBe(read.version + 1);
+    }
+  });
+});
+
 describe('deemed consent (超时默许)', () => {
   it('when an opinion under deemed consent is not answered by its deadline, then it is recorded as consent and the department and the supervisors are told', async () => {
     const refused = await as.admin!.request(
