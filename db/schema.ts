@@ -477,6 +477,19 @@ export interface RatingsTable {
   rated_at: CreatedAt;
 }
 
+/** Decided steps per department and Shanghai day, kept equal to `steps` by triggers (migration 0055). */
+export interface StepDecisionDaysTable {
+  department_code: string;
+  /** The Shanghai civil day of `decided_at` (a `date`: compared as 'YYYY-MM-DD'). */
+  day: string;
+  decided: number;
+  on_time: number;
+  overdue: number;
+  /** Sum and count of the steps' `workdays_used` where known (their average is sum / count). */
+  workdays_sum: string;
+  workdays_count: number;
+}
+
 /** One decision of a step attempt (written by a trigger on the event log), for the assessment. */
 export interface StepDecisionsTable {
   /** The decision's event in the timeline. */
@@ -550,6 +563,7 @@ export interface Database {
   warnings: WarningsTable;
   warning_events: WarningEventsTable;
   step_decisions: StepDecisionsTable;
+  step_decision_days: StepDecisionDaysTable;
   assessment_weights: AssessmentWeightsTable;
   accountability_records: AccountabilityRecordsTable;
 }

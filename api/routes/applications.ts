@@ -163,7 +163,7 @@ export const applicationRoutes: AnyRoute[] = [
     scope: scopes.ownerList,
     query: ApplicationListQuery,
     handler: async ({ deps, query, resource }) => {
-      const { items, total } = await applicationsRepo.list(deps.db, {
+      const { items, total, totalCapped } = await applicationsRepo.list(deps.db, {
         status: query.status,
         q: query.q,
         officerId: resource.officerId,
@@ -176,6 +176,8 @@ export const applicationRoutes: AnyRoute[] = [
       return {
         items: items.map((a) => ({ ...toApplicationSummary(a), projectClock: toProjectClockView(clocks.get(a.id)!) })),
         total,
+        // A search stops counting at SEARCH_COUNT_CAP: then `total` is the cap and there are more.
+        ...(totalCapped ? { totalCapped } : {}),
         page: query.page,
         pageSize: query.pageSize,
       };

@@ -219,7 +219,7 @@ export const supervisionRoutes: AnyRoute[] = [
     scope: scopes.none,
     query: MonthlyStatsQuery,
     handler: async ({ deps, query }) =>
-      (await statsRepo.monthly(deps.db, new Date(Date.now() - query.months * 31 * 86_400_000))).map((r) => ({
+      (await statsRepo.monthly(deps.db, query.months)).map((r) => ({
         month: r.month,
         departmentCode: r.department_code,
         decided: Number(r.decided),

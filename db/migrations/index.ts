@@ -27,6 +27,8 @@ import * as m0042 from './2026_11_30_0042_special_procedure_notice';
 import * as m0045 from './2026_11_30_0045_warnings';
 import * as m0050 from './2026_11_30_0050_search_trigram';
 import * as m0051 from './2026_11_30_0051_complaint_deliveries';
+import * as m0055 from './2026_11_30_0055_decision_days';
+import * as m0056 from './2026_11_30_0056_applications_newest_first';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_initial_schema': m0001,
@@ -56,4 +58,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0045_warnings': m0045,
   '2026_11_30_0050_search_trigram': m0050,
   '2026_11_30_0051_complaint_deliveries': m0051,
+  '2026_11_30_0055_decision_days': m0055,
+  '2026_11_30_0056_applications_newest_first': m0056,
 };

@@ -42,6 +42,9 @@ export interface NewApplication {
 const applicationSearchText = sql<string>`(id || E'\\x1f' || coalesce(case_no, '') || E'\\x1f' || coalesce(project->>'name', '') || E'\\x1f' ||
       coalesce(project->>'code', '') || E'\\x1f' || coalesce(investor->>'name', ''))`;
 
+/** How far a search counts its matches (the list then says "more than 1,000"). */
+export const SEARCH_COUNT_CAP = 1000;
+
 export const applicationsRepo = {
   /** Case numbers read JA + Shanghai date + serial, e.g. JA2026112900042. */
   async nextId(db: Db, now: Date): Promise<string> {
@@ -174,7 +177,7 @@ export const applicationsRepo = {
   async list(
     db: Db,
     filter: { status?: ApplicationStatus; q?: string; officerId?: string; limit: number; offset: number },
-  ): Promise<{ items: ApplicationRow[]; total: number }> {
+  ): Promise<{ items: ApplicationRow[]; total: number; totalCapped?: true }> {
     let query = db.selectFrom('applications');
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.officerId) query = query.where('officer_id', '=', filter.officerId);
@@ -182,6 +185,18 @@ export const applicationsRepo = {
       const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query = query.where((eb) => eb(applicationSearchText, 'ilike', like));
     }
+    // A search counts its matches up to SEARCH_COUNT_CAP: a broad one ('光伏') would otherwise test
+    // every application for the count alone. Past the cap the answer says "more than".
+    const counted = filter.q
+      ? db
+          .selectFrom(
+            query
+              .select(sql.lit(1).as('one'))
+              .limit(SEARCH_COUNT_CAP + 1)
+              .as('matches'),
+          )
+          .select(sql<number>`count(*)`.as('n'))
+      : query.select(sql<number>`count(*)`.as('n'));
     const [items, count] = await Promise.all([
       query
         .selectAll()
@@ -190,9 +205,10 @@ export const applicationsRepo = {
         .limit(filter.limit)
         .offset(filter.offset)
         .execute(),
-      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      counted.executeTakeFirstOrThrow(),
     ]);
-    return { items, total: Number(count.n) };
+    const total = Number(count.n);
+    return total > SEARCH_COUNT_CAP ? { items, total: SEARCH_COUNT_CAP, totalCapped: true } : { items, total };
   },
 
   /** Applies a workflow report if it is newer than what the row holds. */

@@ -386,14 +386,30 @@ describe('list queries at scale', () => {
     // The partial index of migration 0019 gives the rows in the inbox's own order: no sort of the department's steps.
     expect(inboxPlan).toMatch(/steps_inbox/);
     expect(inboxPlan).not.toMatch(/Sort/);
+    // The statistics read the per-day table (migration 0055), not the steps, and count what the steps hold.
     const statsPlan = await plan(statsRepo.departmentsQuery(db, { from: '2026-11-01', to: '2026-11-30' }).compile());
-    expect(statsPlan).toMatch(/steps_decided_at/);
+    expect(statsPlan).toMatch(/step_decision_days/);
+    expect(statsPlan).not.toMatch(/on steps/);
+    const { rows: decided } = await sql<{
+      n: number;
+    }>`select count(*)::integer as n from steps where decided_at is not null`.execute(db);
+    const stats = (await as['supervisor']!.get('/api/stats/departments')).body as Array<{ decided: number }>;
+    expect(stats.reduce((n, r) => n + r.decided, 0)).toBe(decided[0]!.n);
+    expect(decided[0]!.n).toBeGreaterThanOrEqual(4000);
     const casesPlan = await plan(supervisionRepo.listQuery(db, { status: 'open', limit: 50, offset: 0 }).compile());
     expect(casesPlan).toMatch(/supervision_cases_status_opened/);
     const departmentCasesPlan = await plan(
       supervisionRepo.listQuery(db, { status: 'open', departmentCode: 'DRC', limit: 50, offset: 0 }).compile(),
     );
     expect(departmentCasesPlan).toMatch(/supervision_cases_status_opened/);
+    // A broad search counts up to its cap and says there are more; a narrow one counts exactly.
+    const broad = (await as['supervisor']!.get(`/api/applications?q=${encodeURIComponent('GH-1999')}`)).body;
+    expect(broad).toMatchObject({ total: 1000, totalCapped: true });
+    expect(broad.items).toHaveLength(50);
+    const narrow = (await as['supervisor']!.get(`/api/applications?q=${encodeURIComponent('GH-1999-000012')}`)).body;
+    expect(narrow.total).toBe(1);
+    expect(narrow.totalCapped).toBeUndefined();
+    expect(narrow.items.map((a: { caseNo: string }) => a.caseNo)).toEqual(['GH-1999-000012']);
     // And the real endpoints answer on it.
     expect((await as['staff.drc']!.get('/api/inbox')).body.length).toBe(50);
     expect(await stepsRepo.board(db, 10, 0)).toHaveLength(10);

@@ -422,7 +422,8 @@ export interface AuditEntry {
 
 export interface Answers {
   'POST /api/auth/login': { token: string; user: User; mustChangePassword: boolean };
-  'GET /api/applications': { items: Application[]; total: number };
+  /** A search counts up to 1,000 matches: past that `total` is 1,000 and `totalCapped` is set. */
+  'GET /api/applications': { items: Application[]; total: number; totalCapped?: boolean };
   'POST /api/applications': Application;
   'GET /api/applications/{id}': Application;
   'GET /api/applications/{id}/timeline': TimelineEvent[];

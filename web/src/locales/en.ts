@@ -804,6 +804,7 @@ const en: Messages = {
     searchApplications: 'Search project, investor or number',
     allStatuses: 'All statuses',
     total: '{{n}} in all',
+    totalCapped: 'More than {{n}}: narrow the search',
     noMatch: 'No application matches',
     pages: 'Pages',
     previous: 'Previous',

@@ -789,6 +789,7 @@ const zhCN = {
     searchApplications: '搜索项目名称、企业名称或编号',
     allStatuses: '全部状态',
     total: '共 {{n}} 件',
+    totalCapped: '超过 {{n}} 件，请缩小搜索范围',
     noMatch: '没有符合条件的申请',
     pages: '分页',
     previous: '上一页',

@@ -77,7 +77,9 @@ export function ApplicationsPage() {
             </option>
           ))}
         </select>
-        {data && <span className="muted">{t('list.total', { n: data.total })}</span>}
+        {data && (
+          <span className="muted">{t(data.totalCapped ? 'list.totalCapped' : 'list.total', { n: data.total })}</span>
+        )}
       </div>
       <ErrorBox error={error} />
       <DataTable
