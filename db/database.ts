@@ -9,6 +9,9 @@ import type { Database } from './schema';
 // int8 (counts, bigserial ids) as numbers: our values stay far below 2^53.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 
+/** Connections per process (API or worker) to PostgreSQL. */
+export const DB_POOL_MAX = 10;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'postgres' | 'pglite';
@@ -21,7 +24,7 @@ export async function openDatabase(opts: {
   inMemory?: boolean;
 }): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
-    const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new Pool({ connectionString: opts.databaseUrl, max: DB_POOL_MAX });
     // A client that loses its server (PostgreSQL restarted) must not crash the process: idle ones
     // report to the pool, checked-out ones (between two queries of a transaction) to themselves.
     // The next query on it fails, the request answers 503, and the pool replaces the client.

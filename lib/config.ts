@@ -72,6 +72,8 @@ const EnvSchema = z.object({
    * at least six months.
    */
   SIGN_IN_HISTORY_DAYS: z.coerce.number().int().min(180).default(365),
+  /** Workflows a worker keeps in its sticky cache (workers/worker.ts says how the default was chosen). */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(100).max(100_000).default(2000),
   /** How long a delivery that has ended (sent, failed, skipped) is kept, with its address and text. */
   DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(7).default(180),
   /** Failed lookups by case number + password (progress, ratings, complaints) per address and per case. */
@@ -180,6 +182,7 @@ export interface Config {
   readonly loginLockoutSeconds: number;
   readonly signInHistoryDays: number;
   readonly deliveryRetentionDays: number;
+  readonly workerCachedWorkflows: number;
   readonly publicLookupLimit: AttemptLimit;
   /** Requests per address and route to an anonymous endpoint in a window (ANON_RATE_LIMIT_*). */
   readonly anonymousRateLimit: { readonly max: number; readonly windowSeconds: number };
@@ -270,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
     signInHistoryDays: e.SIGN_IN_HISTORY_DAYS,
     deliveryRetentionDays: e.DELIVERY_RETENTION_DAYS,
+    workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
     publicLookupLimit: Object.freeze({
       maxFailures: e.PUBLIC_LOOKUP_MAX_FAILURES,
       windowSeconds: e.PUBLIC_LOOKUP_WINDOW_SECONDS,

@@ -169,6 +169,7 @@ async function main(): Promise<void> {
           db: handle.db,
           workdaySeconds: config.workdaySeconds,
           payloadKeys: config.payloadKeys,
+          cachedWorkflows: config.workerCachedWorkflows,
         });
       }),
       phases.time('client', () => Connection.connect(connectionOptions)),

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       db: db.db,
       workdaySeconds: config.workdaySeconds,
       payloadKeys: config.payloadKeys,
+      cachedWorkflows: config.workerCachedWorkflows,
     });
     // The SDK's runtime also shuts workers down on these signals; this adds the backstop and the log.
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
