@@ -77,14 +77,35 @@ export function fail(kind: Refusal['kind'], code: string, message: string, param
   refuse({ kind, code, message, params });
 }
 
+/** A write to the read model held back while an answering Update's change runs. */
+export type HeldWrite = {
+  [K in keyof ReadModelWrites]: { write: K; args: Parameters<ReadModelWrites[K]>[0] };
+}[keyof ReadModelWrites];
+
 /**
  * The one lock each workflow runs its state changes under. `exclusive(check, change)` runs a change
  * alone after repeating its check (the state may have moved while it waited for the lock);
  * `onUpdate(def, check, change)` registers an Update whose validator and locked handler use the
  * same check, so two conflicting actions give one winner and a refusal for the other.
+ *
+ * `onAnsweringUpdate` is an Update that answers as soon as its change is made, with the writes the
+ * change made (`write` holds them back meanwhile), and then applies them as activities, in order,
+ * before it releases the lock. The caller applies the same writes before it answers its user: a
+ * human action does not wait for an activity's round trip through the server (bench W1), and the
+ * read model still only gets what the history holds, since the answer is sent by the workflow task
+ * that also schedules the activities. Nothing else changes the workflow before they are applied.
  */
 export function lockedChanges() {
   const lock = new Mutex();
+  let holding: HeldWrite[] | null = null;
+  /** `project`, or held back for the answer while an answering Update's change runs. */
+  const write = <K extends keyof ReadModelWrites>(kind: K, args: Parameters<ReadModelWrites[K]>[0]): Promise<void> => {
+    if (holding) {
+      holding.push({ write: kind, args } as HeldWrite);
+      return Promise.resolve();
+    }
+    return project(kind, args);
+  };
   const exclusive = <T>(check: () => void, change: () => Promise<T>): Promise<T> =>
     lock.runExclusive(async () => {
       check();
@@ -100,5 +121,35 @@ export function lockedChanges() {
         ),
       { validator: check },
     );
-  return { lock, exclusive, onUpdate, noCheck: (): void => undefined };
+  const onAnsweringUpdate = <R, A>(
+    def: UpdateDefinition<R, [A]>,
+    check: (a: A) => void,
+    change: (a: A) => Promise<void>,
+    answer: (held: readonly HeldWrite[]) => R,
+  ) =>
+    setHandler(
+      def,
+      (args: A) =>
+        new Promise<R>((resolve, reject) => {
+          lock
+            .runExclusive(async () => {
+              check(args);
+              const held: HeldWrite[] = [];
+              holding = held;
+              try {
+                await change(args);
+                holding = null;
+                resolve(answer(held));
+              } catch (err) {
+                holding = null;
+                reject(err);
+              }
+              // Also after a change that failed halfway: what it changed is reported.
+              for (const w of held) await project(w.write, w.args as never);
+            })
+            .catch(reject);
+        }),
+      { validator: check },
+    );
+  return { lock, exclusive, onUpdate, onAnsweringUpdate, write, noCheck: (): void => undefined };
 }

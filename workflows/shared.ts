@@ -5,7 +5,14 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LightPolicy } from '../domain/lights';
 import { SPECIAL_PROCEDURE_LIMIT_DAYS } from '../domain/special-procedures';
 import type { Actor, ApplicationStatus, Outcome } from '../domain/model';
-import type { OpinionValue, SessionKind, SessionSnapshot, SpecialProcedure, StepSnapshot } from '../domain/projection';
+import type {
+  OpinionValue,
+  SessionKind,
+  SessionSnapshot,
+  SpecialProcedure,
+  StepReport,
+  StepSnapshot,
+} from '../domain/projection';
 
 export const applicationWorkflowId = (applicationId: string): string => `application-${applicationId}`;
 export const stepWorkflowId = (applicationId: string, matterCode: string): string =>
@@ -139,33 +146,39 @@ export interface DecideArgs extends ActorArgs {
 }
 
 // Step updates (department staff, officer, supervisor, cashier).
-export const acceptUpdate = defineUpdate<StepSnapshot, [ActorArgs]>('accept');
-export const requestSupplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & { items: string[]; reason: string }]>(
+/**
+ * What a step's Update answers: the step as the change left it, and the reports of the change, for
+ * the API to apply to the read model before it answers (db/read-model.ts). The workflow applies
+ * them too, as activities, before its next change (workflows/common.ts, `onAnsweringUpdate`).
+ */
+export type StepAnswer = StepSnapshot & { reports: StepReport[] };
+
+export const acceptUpdate = defineUpdate<StepAnswer, [ActorArgs]>('accept');
+export const requestSupplementUpdate = defineUpdate<StepAnswer, [ActorArgs & { items: string[]; reason: string }]>(
   'requestSupplement',
 );
-export const supplementUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>('supplement');
+export const supplementUpdate = defineUpdate<StepAnswer, [ActorArgs & { note: string }]>('supplement');
 export const startSpecialProcedureUpdate = defineUpdate<
-  StepSnapshot,
+  StepAnswer,
   [ActorArgs & { procedure: SpecialProcedure; reason: string; approvedBy: string }]
 >('startSpecialProcedure');
-export const endSpecialProcedureUpdate = defineUpdate<StepSnapshot, [ActorArgs & { note: string }]>(
+export const endSpecialProcedureUpdate = defineUpdate<StepAnswer, [ActorArgs & { note: string }]>(
   'endSpecialProcedure',
 );
-export const decideUpdate = defineUpdate<StepSnapshot, [DecideArgs]>('decide');
+export const decideUpdate = defineUpdate<StepAnswer, [DecideArgs]>('decide');
 /** `approvedBy`: the head who approved it, needed once the step passes its statutory limit. */
 export const extendUpdate = defineUpdate<
-  StepSnapshot,
+  StepAnswer,
   [ActorArgs & { workdays: number; reason: string; approvedBy?: string }]
 >('extend');
-export const urgeUpdate = defineUpdate<StepSnapshot, [ActorArgs & { message: string }]>('urge');
-export const reassignUpdate = defineUpdate<
-  StepSnapshot,
-  [ActorArgs & { assignee: { id: string; displayName: string } }]
->('reassign');
-export const recordPaymentUpdate = defineUpdate<StepSnapshot, [ActorArgs & { amountFen: number; receiptNo: string }]>(
+export const urgeUpdate = defineUpdate<StepAnswer, [ActorArgs & { message: string }]>('urge');
+export const reassignUpdate = defineUpdate<StepAnswer, [ActorArgs & { assignee: { id: string; displayName: string } }]>(
+  'reassign',
+);
+export const recordPaymentUpdate = defineUpdate<StepAnswer, [ActorArgs & { amountFen: number; receiptNo: string }]>(
   'recordPayment',
 );
-export const answerCaseUpdate = defineUpdate<StepSnapshot, [ActorArgs & { caseId: string; answer: string }]>(
+export const answerCaseUpdate = defineUpdate<StepAnswer, [ActorArgs & { caseId: string; answer: string }]>(
   'answerCase',
 );
 export const stepStateQuery = defineQuery<StepSnapshot>('stepState');

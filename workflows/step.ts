@@ -33,7 +33,7 @@ import {
   type StepFacts,
 } from '../domain/step-rules';
 import { nextStepTimer, type StepTimerKind } from '../domain/step-timers';
-import { acts, fail, lockedChanges, project, refuse, SYSTEM, type Who } from './common';
+import { acts, fail, lockedChanges, refuse, SYSTEM, type Who } from './common';
 import {
   SearchAttr,
   acceptUpdate,
@@ -52,6 +52,7 @@ import {
   stepStateQuery,
   supplementUpdate,
   urgeUpdate,
+  type StepAnswer,
   type StepResult,
   type StepWorkflowInput,
 } from './shared';
@@ -101,7 +102,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   let seq = 0;
   /** Bumped on every change so the timer loop plans again. */
   let version = 0;
-  const { exclusive, onUpdate: onLockedUpdate, noCheck } = lockedChanges();
+  const { exclusive, onAnsweringUpdate, write, noCheck } = lockedChanges();
 
   const isOpen = () => isOpenStep(state.status);
   const about = (extra: NoticeParams = {}): NoticeParams => ({
@@ -168,7 +169,7 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
       { key: SearchAttr.light, value: state.light },
       ...(state.deadline ? [{ key: SearchAttr.deadline, value: new Date(state.deadline) }] : []),
     ]);
-    await project('projectStep', {
+    await write('projectStep', {
       workflowId: workflowInfo().workflowId,
       seq: ++seq,
       applicationId: input.applicationId,
@@ -296,15 +297,17 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
 
   // --- handlers ------------------------------------------------------------------------------
   /** An Update checked by its validator and again under the lock, answering the step's new state. */
+  // Every step Update answers with the step as it left it and the reports it made (the API
+  // applies them before it answers; the workflow right after).
   const onUpdate = <A>(
-    def: UpdateDefinition<StepSnapshot, [A]>,
+    def: UpdateDefinition<StepAnswer, [A]>,
     check: (a: A) => void,
     change: (a: A) => Promise<void>,
   ) =>
-    onLockedUpdate(def, check, async (args: A) => {
-      await change(args);
-      return { ...state };
-    });
+    onAnsweringUpdate(def, check, change, (held) => ({
+      ...state,
+      reports: held.flatMap((w) => (w.write === 'projectStep' ? [w.args] : [])),
+    }));
 
   // The submission is reported first: the lock is taken before any handler exists, so an Update
   // delivered with the workflow's start (handlers run as soon as they are registered) waits for it.
@@ -596,6 +599,8 @@ export async function stepWorkflow(input: StepWorkflowInput): Promise<StepResult
   }
 
   await condition(allHandlersFinished);
+  // An Update answers before its writes are applied (onAnsweringUpdate): the step ends after them.
+  await exclusive(noCheck, async () => undefined);
   const result: StepResult = {
     stepId: input.stepId,
     matterCode: input.matterCode,

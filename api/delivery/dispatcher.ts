@@ -2,7 +2,7 @@
 // API process beside the other background jobs (api/background.ts).
 //
 // Delivery is at least once, made exactly once by an idempotency key:
-// 1. A change and its deliveries commit together (activities/outbox.ts): nothing to send is lost.
+// 1. A change and its deliveries commit together (db/outbox.ts): nothing to send is lost.
 // 2. A dispatcher *claims* due rows before sending: one statement sets them 'sending' under its
 //    own claim token with a lease (`for update skip locked`, so several API replicas claim
 //    disjoint rows and never wait on each other), and counts the attempt.

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Role } from '../../domain/model';
-import type { StepSnapshot } from '../../domain/projection';
+import { applyAnsweredStepReports } from '../../db/read-model';
 import { CLOSED_STEP_STATUSES, inputRefusal } from '../../domain/step-rules';
 import { stepsRepo } from '../../db/repositories/steps';
 import { usersRepo } from '../../db/repositories/users';
@@ -23,6 +23,7 @@ import {
   stepWorkflowId,
   supplementUpdate,
   urgeUpdate,
+  type StepAnswer,
 } from '../../workflows/shared';
 import { scopes, stepViewer, stepViewerFor, type Scope } from '../access';
 import { asActor, type UserView } from '../auth';
@@ -60,14 +61,14 @@ async function updateStep(
   step: StepRow,
   // Each action pairs its own body schema with its own update; the caller keeps the pairing.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  def: UpdateDefinition<StepSnapshot, [any]>,
+  def: UpdateDefinition<StepAnswer, [any]>,
   args: unknown,
   updateId: string | undefined,
 ) {
   if (step.status === 'blocked') throw conflict('the step is blocked: its prerequisite matters are not yet approved');
   if ((CLOSED_STEP_STATUSES as readonly string[]).includes(step.status)) throw conflict(`the step is ${step.status}`);
   const handle = deps.temporal.workflow.getHandle(stepWorkflowId(step.application_id, step.matter_code));
-  return callTemporal(deps, async (deadline) => {
+  const answer = await callTemporal(deps, async (deadline) => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await handle.executeUpdate(def, { args: [args], updateId });
@@ -79,6 +80,10 @@ async function updateStep(
       }
     }
   });
+  // The change is in the workflow's history; its reports reach the read model now, so the answer
+  // and the user's next read show it (the workflow's own activity applies them too, once).
+  await applyAnsweredStepReports(deps.db, answer.reports);
+  return answer;
 }
 
 interface StepAction<B> {
@@ -90,7 +95,7 @@ interface StepAction<B> {
   scope: Scope<StepRow>;
   body: z.ZodType<B>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  update: UpdateDefinition<StepSnapshot, [any]>;
+  update: UpdateDefinition<StepAnswer, [any]>;
   args?: (deps: AppDeps, body: B, step: StepRow) => Promise<Record<string, unknown>> | Record<string, unknown>;
   success?: number;
 }

@@ -2,6 +2,7 @@
 // and the department's answer to a case.
 import { applicationsRepo } from '../../db/repositories/applications';
 import { eventsRepo } from '../../db/repositories/events';
+import { applyAnsweredStepReports } from '../../db/read-model';
 import { statsRepo } from '../../db/repositories/stats';
 import { stepsRepo } from '../../db/repositories/steps';
 import { supervisionRepo } from '../../db/repositories/supervision';
@@ -121,7 +122,7 @@ export const supervisionRoutes: AnyRoute[] = [
       // And one about a warning's late reply, on the warning's.
       if (found.warning_id) return answerWarningCase(deps, user, found, body.answer, updateId);
       const step = (await stepsRepo.find(deps.db, found.step_id!))!;
-      await callTemporal(deps, () =>
+      const answered = await callTemporal(deps, () =>
         deps.temporal.workflow
           .getHandle(stepWorkflowId(step.application_id, step.matter_code))
           .executeUpdate(answerCaseUpdate, {
@@ -129,6 +130,7 @@ export const supervisionRoutes: AnyRoute[] = [
             updateId,
           }),
       );
+      await applyAnsweredStepReports(deps.db, answered.reports);
       return toCaseView((await supervisionRepo.find(deps.db, found.id))!);
     },
   }),

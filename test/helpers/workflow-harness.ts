@@ -17,7 +17,8 @@ import { ratingsRepo } from '../../db/repositories/ratings';
 import type { ComplaintKind, ComplaintPolicy } from '../../domain/complaints';
 import { seedDemo } from '../../db/seed';
 import type { Actor } from '../../domain/model';
-import type { StepSnapshot } from '../../domain/projection';
+import type { StepReport, StepSnapshot } from '../../domain/projection';
+import { applyAnsweredStepReports } from '../../db/read-model';
 import {
   DEFAULT_CLOCK_POLICY,
   applicationWorkflowId,
@@ -379,7 +380,24 @@ export class WorkflowHarness {
     return { warningId, applicationId, stepId: step?.id ?? null, handle, input };
   }
 
+  /**
+   * The step's workflow, called as the API calls it: a step Update answers with its reports, which
+   * the caller applies to the read model before it goes on (the workflow applies them too).
+   * `rawStep` is the handle alone.
+   */
   step(applicationId: string, matterCode: string): WorkflowHandle {
+    const handle = this.rawStep(applicationId, matterCode);
+    const db = this.db.db;
+    const executeUpdate = async (...args: Parameters<WorkflowHandle['executeUpdate']>) => {
+      const answer: unknown = await handle.executeUpdate(...args);
+      const reports = (answer as { reports?: StepReport[] } | undefined)?.reports;
+      if (reports) await applyAnsweredStepReports(db, reports);
+      return answer;
+    };
+    return { ...handle, executeUpdate } as WorkflowHandle;
+  }
+
+  rawStep(applicationId: string, matterCode: string): WorkflowHandle {
     return this.env.client.workflow.getHandle(stepWorkflowId(applicationId, matterCode));
   }
 

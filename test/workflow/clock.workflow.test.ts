@@ -5,9 +5,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkCalendar } from '../../domain/calendar';
 import { calendarRepo } from '../../db/repositories/calendar';
+import { applyAnsweredStepReports } from '../../db/read-model';
 import { stepsRepo } from '../../db/repositories/steps';
 import { supervisionRepo } from '../../db/repositories/supervision';
 import { publishedHolidayTable } from '../../lib/holiday-table';
+import type { StepSnapshot } from '../../domain/projection';
 import {
   acceptUpdate,
   answerCaseUpdate,
@@ -232,7 +234,7 @@ describe('step clock', () => {
         createdBy: 'admin',
       });
       await step.signal(calendarChangedSignal, { note: 'test' });
-      let moved = accepted;
+      let moved: StepSnapshot = accepted;
       for (let i = 0; i < 50 && moved.deadline === accepted.deadline; i++) {
         await new Promise((r) => setTimeout(r, 100));
         moved = await h.state(id, 'FIRE-DESIGN');
@@ -255,5 +257,42 @@ describe('step clock', () => {
       await step.executeUpdate(urgeUpdate, { args: [{ actor: supervisor, message: '再催' }] });
       expect((await h.eventTypes(id)).filter((t) => t === 'step_urged')).toHaveLength(2);
     }
+  });
+});
+
+describe('answering updates', () => {
+  const waitFor = async (what: string, done: () => Promise<boolean>) => {
+    for (let i = 0; i < 100; i++) {
+      if (await done()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never: ${what}`);
+  };
+
+  it('when a step Update answers, then it carries its report, the workflow writes it itself when the caller does not, and a late second write changes nothing', async () => {
+    const { applicationId: id } = await h.launch([{ code: 'LAND-PREREVIEW', dept: 'NRB', days: 5 }]);
+    await h.started(id, 'LAND-PREREVIEW');
+    // The handle alone: nobody applies the answer's reports but the workflow.
+    const step = h.rawStep(id, 'LAND-PREREVIEW');
+    const accepted = await step.executeUpdate(acceptUpdate, { args: [{ actor: staff('NRB') }] });
+    expect(accepted.status).toBe('in_review');
+    expect(accepted.reports.map((r) => [r.event.type, r.snapshot.status])).toEqual([['step_accepted', 'in_review']]);
+    await waitFor(
+      'the acceptance in the read model',
+      async () => (await stepRow(id, 'LAND-PREREVIEW')).status === 'in_review',
+    );
+
+    const decided = await step.executeUpdate(decideUpdate, { args: [{ actor: staff('NRB'), outcome: 'approved' }] });
+    await waitFor(
+      'the approval in the read model',
+      async () => (await stepRow(id, 'LAND-PREREVIEW')).status === 'approved',
+    );
+    // The API applying the same answers late (a slow request, a retry) adds nothing.
+    await applyAnsweredStepReports(h.db.db, accepted.reports);
+    await applyAnsweredStepReports(h.db.db, decided.reports);
+    const types = await h.eventTypes(id);
+    expect(types.filter((t) => t === 'step_accepted')).toHaveLength(1);
+    expect(types.filter((t) => t === 'step_approved')).toHaveLength(1);
+    expect((await stepRow(id, 'LAND-PREREVIEW')).status).toBe('approved');
   });
 });

@@ -15,12 +15,12 @@ import {
   type NoticeSubject,
 } from '../domain/messages';
 import type { TimelineEvent } from '../domain/projection';
-import { applicationsRepo } from '../db/repositories/applications';
-import { deliveriesRepo, type NewDelivery } from '../db/repositories/deliveries';
-import type { InsertedNotification } from '../db/repositories/notifications';
-import { stepsRepo } from '../db/repositories/steps';
-import { usersRepo } from '../db/repositories/users';
-import type { ApplicationRow } from '../db/schema';
+import { applicationsRepo } from './repositories/applications';
+import { deliveriesRepo, type NewDelivery } from './repositories/deliveries';
+import type { InsertedNotification } from './repositories/notifications';
+import { stepsRepo } from './repositories/steps';
+import { usersRepo } from './repositories/users';
+import type { ApplicationRow } from './schema';
 
 type Db = Parameters<typeof deliveriesRepo.enqueue>[0];
 
