@@ -2,6 +2,7 @@
 // (api/routes/define.ts): public routes pass, every other route needs a valid token of a live
 // sign-in session of an active user and, unless any user may call it, one of the roles it names.
 // Scoping beyond the role is the route's declared scope (api/access.ts).
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Kysely } from 'kysely';
@@ -21,6 +22,17 @@ export type AuthRefusal =
 export const unauthenticated = (reason: AuthRefusal, message: string) =>
   new HttpError(401, 'unauthenticated', message, undefined, {}, { reason, params: {} });
 
+const hmacKeys = new Map<string, KeyObject>();
+/**
+ * The signing secret as a key object, made once. Given a string, jsonwebtoken first tries to read
+ * it as a public key on every verify (an exception each time: 0.7 ms of every request, bench W2).
+ */
+export function hmacKey(secret: string): KeyObject {
+  let key = hmacKeys.get(secret);
+  if (!key) hmacKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
 /** The signed-in user and the id of the session their token belongs to. */
 export interface Authenticated extends UserView {
   sessionId: string;
@@ -35,7 +47,7 @@ export async function authenticate(token: string, db: Kysely<Database>, secret: 
   let subject: string | undefined;
   let sessionId: string | undefined;
   try {
-    const payload = jwt.verify(token, secret, { algorithms: ['HS256'] });
+    const payload = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'] });
     if (typeof payload === 'object') {
       subject = payload.sub;
       sessionId = payload.jti;

@@ -85,5 +85,11 @@ export class WorkdayIndex implements WorkingTime {
 }
 
 /** The same working time, fast for many reads: a calendar gets an index; the training clock is already constant-time. */
-export const indexedWorkingTime = (time: WorkingTime): WorkingTime =>
-  time instanceof WorkCalendar ? new WorkdayIndex((date) => time.isWorkday(date)) : time;
+const indexes = new WeakMap<WorkCalendar, WorkdayIndex>();
+export const indexedWorkingTime = (time: WorkingTime): WorkingTime => {
+  if (!(time instanceof WorkCalendar)) return time;
+  // One index per calendar object (a calendar never changes; an edit makes a new one).
+  let index = indexes.get(time);
+  if (!index) indexes.set(time, (index = new WorkdayIndex((date) => time.isWorkday(date))));
+  return index;
+};

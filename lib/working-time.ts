@@ -11,13 +11,24 @@ export interface WorkingTimeSource {
   current(): Promise<WorkingTime>;
 }
 
+/** The calendar of the admin entries last read, in this process (the routes make a source per request). */
+let lastCalendar: { key: string; calendar: WorkCalendar } | undefined;
+
 export function createWorkingTimeSource(db: Kysely<Database>, workdaySeconds: number | undefined): WorkingTimeSource {
   if (workdaySeconds) {
     const clock = new TrainingClock(workdaySeconds);
     return { current: async () => clock };
   }
   return {
-    // Admin entries are few; reading them each time keeps every process in step with edits.
-    current: async () => new WorkCalendar(publishedHolidayTable(), await calendarRepo.overrides(db)),
+    // Admin entries are few; reading them each time keeps every process in step with edits. The
+    // calendar object is kept while they stay the same, so what is derived from it once (the
+    // working-day index of the lists, domain/workday-index.ts) serves the next request too.
+    current: async () => {
+      const overrides = await calendarRepo.overrides(db);
+      const key = JSON.stringify(overrides.map((o) => [o.date, o.workday]));
+      if (lastCalendar?.key !== key)
+        lastCalendar = { key, calendar: new WorkCalendar(publishedHolidayTable(), overrides) };
+      return lastCalendar.calendar;
+    },
   };
 }
