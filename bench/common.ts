@@ -242,6 +242,16 @@ export class BenchEnv {
     return new BenchEnv(pg, `private cluster on 127.0.0.1:${pg.port} (fsync on, shared_buffers 256MB)`, opts.keep);
   }
 
+  /** The private cluster's postmaster (its backends are its children); null on an existing server. */
+  postgresPid(): number | null {
+    if (!(this.dbs instanceof PrivatePostgres)) return null;
+    try {
+      return Number(fs.readFileSync(path.join(this.dbs.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return null;
+    }
+  }
+
   async serverVersion(): Promise<string | null> {
     const c = new PgClient({ connectionString: this.dbs.adminUrl });
     try {

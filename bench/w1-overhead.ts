@@ -14,6 +14,7 @@ import { buildPlan, type PlanMatter } from '../domain/plan';
 import { LoadDriver, NINE_MATTERS } from '../scripts/faults/load';
 import { ApiClient } from '../scripts/faults/http';
 import { Supervised } from '../scripts/faults/processes';
+import { cpuSeconds, cpuSince, type CpuGroup } from './cpu';
 import {
   bareAcceptUpdate,
   bareDecideUpdate,
@@ -54,6 +55,8 @@ export interface W1Pass {
   decision: Summary | null;
   accept: Summary | null;
   readyToDecided: Summary | null;
+  /** CPU seconds each process group used during the pass (bench/cpu.ts). */
+  cpuSeconds: Record<string, number>;
   failures: string[];
 }
 
@@ -90,6 +93,8 @@ export interface W1Result {
   };
   targets: { throughput: boolean; decisionP50: boolean; decisionP99: boolean };
   notes: string[];
+  /** CPU milliseconds per completed review, by process group, over the passes of each kind. */
+  cpu: { project: CpuPerReview; bare: CpuPerReview };
 }
 
 const DAY_MS = 86_400_000;
@@ -276,6 +281,29 @@ async function barePass(
   };
 }
 
+export interface CpuPerReview {
+  /** By process group; `total` is their sum. */
+  msPerReview: Record<string, number>;
+  /** Total CPU over wall time: cores kept busy (this machine has os.cpus().length). */
+  coresBusy: number;
+}
+
+function cpuPerReview(passes: W1Pass[]): CpuPerReview {
+  const completed = passes.reduce((n, p) => n + p.completed, 0);
+  const seconds = passes.reduce((n, p) => n + p.seconds, 0);
+  const sums: Record<string, number> = {};
+  for (const p of passes) for (const [k, v] of Object.entries(p.cpuSeconds)) sums[k] = (sums[k] ?? 0) + v;
+  const total = Object.values(sums).reduce((a, b) => a + b, 0);
+  const perReview = (v: number) => Math.round((v / Math.max(completed, 1)) * 1000);
+  return {
+    msPerReview: {
+      ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, perReview(v)])),
+      total: perReview(total),
+    },
+    coresBusy: Math.round((total / Math.max(seconds, 0.001)) * 100) / 100,
+  };
+}
+
 export async function runW1(env: BenchEnv, opts: W1Options): Promise<W1Result> {
   log(
     `W1 engine overhead: ${opts.passes} × (${opts.reviews} project reviews, ${opts.reviews} bare reviews), ` +
@@ -317,15 +345,28 @@ export async function runW1(env: BenchEnv, opts: W1Options): Promise<W1Result> {
       await barePass(temporal, bareQueue, plan, opts, `${process.pid}-warm`, opts.warmup, 'warm-up bare   ');
     }
 
+    // Where the CPU goes, by process (the private cluster's PostgreSQL only when it is ours).
+    const postgresPid = env.postgresPid();
+    const groups = (): Record<string, CpuGroup> => ({
+      'Temporal server': { roots: [run.stack.temporal.pid!] },
+      worker: { roots: run.stack.workers.map((w) => w.pid!) },
+      API: { roots: run.stack.apis.map((a) => a.pid!) },
+      ...(postgresPid ? { PostgreSQL: { roots: [postgresPid] } } : {}),
+      'bare worker': { roots: [bareWorker!.pid!] },
+      'load driver (bench)': { roots: [process.pid], ownOnly: true },
+    });
+
     const passes: W1Pass[] = [];
     const samples: Record<'project' | 'bare', Samples[]> = { project: [], bare: [] };
     for (let i = 1; i <= opts.passes; i++) {
       for (const kind of ['project', 'bare'] as const) {
         const label = `pass ${i} ${kind.padEnd(7)}`;
+        const cpuBefore = cpuSeconds(groups());
         const r =
           kind === 'project'
             ? await projectPass(run, opts, `w1-${process.pid}-p${i}`, opts.reviews, label)
             : await barePass(temporal, bareQueue, plan, opts, `${process.pid}-p${i}`, opts.reviews, label);
+        const cpu = cpuSince(cpuBefore, cpuSeconds(groups()));
         samples[kind].push(r.samples);
         passes.push({
           kind,
@@ -337,6 +378,7 @@ export async function runW1(env: BenchEnv, opts: W1Options): Promise<W1Result> {
           decision: summarize(r.samples.decision),
           accept: summarize(r.samples.accept),
           readyToDecided: summarize(r.samples.readyToDecided),
+          cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Math.round(v * 100) / 100])),
           failures: r.failures,
         });
         for (const f of r.failures.slice(0, 5)) notes.push(`${label.trim()}: ${f}`);
@@ -368,6 +410,10 @@ export async function runW1(env: BenchEnv, opts: W1Options): Promise<W1Result> {
       project,
       bare,
       comparison,
+      cpu: {
+        project: cpuPerReview(passes.filter((p) => p.kind === 'project')),
+        bare: cpuPerReview(passes.filter((p) => p.kind === 'bare')),
+      },
       targets: {
         throughput: comparison.throughputRatio >= 0.8,
         decisionP50: comparison.decisionP50DiffMs <= 25,
@@ -426,6 +472,17 @@ export function printW1(r: W1Result): void {
         ms(x.decision?.p50),
         ms(x.decision?.p99),
       ]),
+    ),
+  );
+  const names = Object.keys(r.cpu.project.msPerReview);
+  log('\nW1 CPU per completed review, by process (both kinds of pass run every process; the idle ones poll)');
+  log(
+    table(
+      ['process', 'project passes', 'bare passes'],
+      [
+        ...names.map((n) => [n, `${r.cpu.project.msPerReview[n]} ms`, `${r.cpu.bare.msPerReview[n] ?? 0} ms`]),
+        ['cores kept busy', r.cpu.project.coresBusy.toFixed(2), r.cpu.bare.coresBusy.toFixed(2)],
+      ],
     ),
   );
   for (const n of r.notes) log(`  note: ${n}`);

@@ -130,10 +130,17 @@ export async function runW3(env: BenchEnv, opts: W3Options): Promise<W3Result> {
     };
     const watcher = (async () => {
       while (watching) {
-        await poll();
+        try {
+          await poll();
+        } catch (err) {
+          // The connection is closed when the bench is stopped (Ctrl-C): stop watching, let it clean up.
+          if (!watching) break;
+          throw err;
+        }
         await sleep(250);
       }
     })();
+    process.once('SIGINT', () => (watching = false)).once('SIGTERM', () => (watching = false));
 
     // --- setup: launch and accept, pipelined -----------------------------------------------------
     const stepIds: string[] = [];

@@ -70,25 +70,29 @@ async function writeStepReport(trx: Db, r: StepReport): Promise<void> {
 }
 
 /**
- * Applies the reports a step's Update answered with (the API, before it answers), each unless the
- * read model already holds it or a later one: the workflow's own activity may have got there first,
- * or, the API being slow, a later change of the step. The check takes the step's row lock, so it
- * and the activity's write of the same report never both apply it.
+ * Applies a step's report unless the read model already holds it or a later one. Two writers
+ * apply the same reports: the API, with the reports a step's Update answered with, before it
+ * answers; the workflow, as activities, before its next change (workflows/common.ts,
+ * `onAnsweringUpdate`). The check takes the step's row lock, so whichever comes second finds the
+ * report applied and does nothing (a report is applied whole or not at all). A later report can
+ * only be there first when the API is slow: the workflow applies report N before it makes N + 1.
  */
+async function applyStepReport(db: Kysely<Database>, r: StepReport): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('steps')
+      .select(['attempt', 'seq'])
+      .where('id', '=', r.stepId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row && (row.attempt > r.snapshot.attempt || (row.attempt === r.snapshot.attempt && row.seq >= r.seq))) return;
+    await writeStepReport(trx, r);
+  });
+}
+
+/** The reports a step's Update answered with, in order (the API, before it answers). */
 export async function applyAnsweredStepReports(db: Kysely<Database>, reports: readonly StepReport[]): Promise<void> {
-  for (const r of reports) {
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('steps')
-        .select(['attempt', 'seq'])
-        .where('id', '=', r.stepId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) return;
-      if (row.attempt > r.snapshot.attempt || (row.attempt === r.snapshot.attempt && row.seq >= r.seq)) return;
-      await writeStepReport(trx, r);
-    });
-  }
+  for (const r of reports) await applyStepReport(db, r);
 }
 
 /** The read-model writes over one database; the worker's activities of the same names. */
@@ -96,7 +100,7 @@ export function createReadModelWrites(db: Kysely<Database>) {
   return {
     /** Writes a step's new state, its timeline event and its notices, once. */
     async projectStep(r: StepReport): Promise<void> {
-      await db.transaction().execute((trx) => writeStepReport(trx, r));
+      await applyStepReport(db, r);
     },
 
     /** Writes an application's new status, its timeline event and its notices, once. */
