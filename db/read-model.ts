@@ -70,12 +70,12 @@ async function writeStepReport(trx: Db, r: StepReport): Promise<void> {
 }
 
 /**
- * Applies a step's report unless the read model already holds it or a later one. Two writers
- * apply the same reports: the API, with the reports a step's Update answered with, before it
- * answers; the workflow, as activities, before its next change (workflows/common.ts,
- * `onAnsweringUpdate`). The check takes the step's row lock, so whichever comes second finds the
- * report applied and does nothing (a report is applied whole or not at all). A later report can
- * only be there first when the API is slow: the workflow applies report N before it makes N + 1.
+ * Applies a step's report unless the read model already holds it or a later one: the API's write of
+ * the reports a step's Update answered with (the workflow writes them too, as activities, before its
+ * next change: workflows/common.ts, `onAnsweringUpdate`). The check takes the step's row lock, so
+ * when the activity came first this does nothing, and when this comes first the activity's write
+ * finds everything in place (each part of a report applies once). A later report can only be there
+ * first when the API is slow; its earlier ones were then written by the workflow already.
  */
 async function applyStepReport(db: Kysely<Database>, r: StepReport): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -100,7 +100,9 @@ export function createReadModelWrites(db: Kysely<Database>) {
   return {
     /** Writes a step's new state, its timeline event and its notices, once. */
     async projectStep(r: StepReport): Promise<void> {
-      await applyStepReport(db, r);
+      // Unguarded, unlike the API's copy: a report arriving after a newer one (which the engine
+      // does not send, but a restore or a slow retry could) still logs its event once.
+      await db.transaction().execute((trx) => writeStepReport(trx, r));
     },
 
     /** Writes an application's new status, its timeline event and its notices, once. */
