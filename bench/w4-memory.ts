@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import { NINE_MATTERS } from '../scripts/faults/load';
+import { CACHED_WORKFLOWS } from '../workers/worker';
 import { BenchEnv, inLanes, launch, launchBody, log, Progress, rssKiB, sleep, table } from './common';
 
 export interface W4Options {
@@ -125,11 +126,12 @@ export async function runW4(env: BenchEnv, opts: W4Options): Promise<W4Result> {
     const firstSizePerApplicationKiB = Math.round(((median(first.samplesKiB) - idle) / first.open) * 10) / 10;
     const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
     const sdkDefaultMaxCachedWorkflows = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
-    if (2 * last.open > sdkDefaultMaxCachedWorkflows) {
+    // The stack's worker runs with the project's own cache size (workers/worker.ts), not the SDK's.
+    if (2 * last.open > CACHED_WORKFLOWS) {
       notes.push(
-        `${2 * last.open} workflows are open at ${last.open} applications; the SDK's default sticky cache holds ` +
-          `about ${sdkDefaultMaxCachedWorkflows} here (unless the worker sets maxCachedWorkflows): past it the ` +
-          'worker evicts workflows (and replays them when they next have work), so RSS grows less than the ' +
+        `${2 * last.open} workflows are open at ${last.open} applications; the worker caches ${CACHED_WORKFLOWS} ` +
+          `(WORKER_CACHED_WORKFLOWS; the SDK's own default would be about ${sdkDefaultMaxCachedWorkflows} here): past ` +
+          'it the worker evicts workflows (and replays them when they next have work), so RSS grows less than the ' +
           `cost of a cached workflow; while all fit (the first ${first.open}), each application cost ` +
           `${firstSizePerApplicationKiB} KiB`,
       );
