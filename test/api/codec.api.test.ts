@@ -58,6 +58,14 @@ it('when a review carries reasons, items, notes and names, then none of them is 
     (await drc.post(`/api/steps/${step.id}/decision`, { outcome: 'rejected', reason: FREE_TEXT.rejection })).status,
   ).toBe(200);
 
+  // The decision answers once the step's workflow has taken it; its parent records the outcome a
+  // moment later (the application then needs attention). Read both histories after that.
+  for (let i = 0; i < 100; i++) {
+    if ((await officer.get(`/api/applications/${launched.body.id}`)).body.status === 'needs_attention') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await officer.get(`/api/applications/${launched.body.id}`)).body.status).toBe('needs_attention');
+
   stepHistory = await rawHistory(stepWorkflowId(launched.body.id, 'PROJECT-FILING'));
   const histories = [stepHistory, await rawHistory(applicationWorkflowId(launched.body.id))];
   const secrets = [...Object.values(FREE_TEXT), '李明', '根河新能源有限公司', '13800000000', '王代办', '窗口'];
